@@ -1,0 +1,121 @@
+"""From a reader's blocks to normalised lines, and from lines to paragraphs.
+
+Every extractor reads :class:`~docparse.model.Line` objects: one place where
+normalisation happens, and a fold computed once per line instead of once per
+rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Line, Paragraph, SourceDocument, Table
+from .normalize import fold, normalize_text
+
+
+def _make_lines(text: str, start: int, **attrs: object) -> list[Line]:
+    out = []
+    for i, raw in enumerate(text.split("\n")):
+        t = normalize_text(raw.rstrip("\r"))
+        out.append(Line(text=t, fold=fold(t), index=start + i, **attrs))  # type: ignore[arg-type]
+    return out
+
+
+def to_lines(src: SourceDocument) -> list[Line]:
+    """Flatten blocks into lines in reading order; table cells row by row."""
+    lines: list[Line] = []
+    for t_index, block in enumerate(src.blocks):
+        if isinstance(block, Paragraph):
+            lines += _make_lines(block.text, len(lines), bold=block.bold, italic=block.italic,
+                                 page=block.page, role=block.role)
+        elif isinstance(block, Table):
+            for row in block.rows():
+                for cell in row:
+                    lines += _make_lines(cell.text, len(lines), bold=cell.bold, page=block.page,
+                                         table=t_index, row=cell.row, col=cell.col)
+    return lines
+
+
+def lines_from_text(text: str) -> list[Line]:
+    """Lines of a plain string: what table tests and ``parse_text`` use."""
+    return _make_lines(text, 0)
+
+
+@dataclass
+class Para:
+    """A logical paragraph: hard-wrapped lines joined back into one string."""
+
+    text: str
+    start: int  # index of the first line (into the line list it came from)
+    end: int  # index after the last line
+    cell: tuple[int, int, int] | None = None  # (table, row, col) when inside a table
+
+
+_MARKER = re.compile(
+    r"^\s*(?:[-+•*–]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][)]\s|[IVXLC]+[.)]\s|dieu\s+\d+|can cu\b|noi nhan|kinh gui|"
+    r"quyet dinh\s*:|thuc hien\b|theo de nghi)",
+)
+_TERMINAL = re.compile(r"[.;:!?]\s*$|\./\.\s*$")
+
+
+def _starts_new(prev: Line, line: Line, gap: bool) -> bool:
+    if line.table != prev.table or line.row != prev.row or line.col != prev.col:
+        return True
+    if _MARKER.match(line.fold):
+        return True
+    prev_t = prev.text.rstrip()
+    if prev_t.endswith(("-", "/")):
+        return False
+    if _TERMINAL.search(prev_t):
+        return True
+    first = line.text.lstrip()[:1]
+    if first.islower() or first.isdigit() or first in "(“\"":
+        return False
+    # Capitals after a line with no closing punctuation: a new paragraph only
+    # if a blank line separated them (titles, headings) or either is a title.
+    from .normalize import is_upper_line
+
+    if is_upper_line(prev.text) != is_upper_line(line.text):
+        return True
+    return gap
+
+
+def _join(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if not out:
+            out = p
+        elif out.endswith(("-", "/")) and re.search(r"[A-ZĐ0-9][-/]$", out):
+            out += p  # a number or symbol broken at its hyphen: "2173/QĐ-" + "BTP"
+        else:
+            out += " " + p
+    return re.sub(r"\s+", " ", out)
+
+
+def paragraphs(lines: list[Line]) -> list[Para]:
+    """Join hard-wrapped lines (also across the blank lines some exports add)."""
+    paras: list[Para] = []
+    cur: list[Line] = []
+    gap = False
+    for line in lines:
+        if line.blank:
+            gap = True
+            continue
+        if cur and _starts_new(cur[-1], line, gap):
+            paras.append(_para(cur))
+            cur = []
+        cur.append(line)
+        gap = False
+    if cur:
+        paras.append(_para(cur))
+    return paras
+
+
+def _para(cur: list[Line]) -> Para:
+    first = cur[0]
+    cell = (first.table, first.row or 0, first.col or 0) if first.table is not None else None
+    return Para(text=_join([x.text for x in cur]), start=first.index, end=cur[-1].index + 1, cell=cell)

@@ -1,0 +1,195 @@
+"""The two models every stage shares: what a reader saw, and what the parser found.
+
+Readers (one per file format) fill a :class:`SourceDocument` made of blocks —
+paragraphs and tables — so that later stages never care whether the text came
+from a .docx, a PDF or a plain-text export. Extractors fill the result types
+(:class:`Header`, :class:`Reference`, :class:`ParsedDocument`), whose
+``to_json`` gives exactly the shape of ``corpus/GOLD.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# ---------------------------------------------------------------- source side
+
+
+@dataclass
+class Paragraph:
+    """One paragraph as the format gave it; ``text`` may hold line breaks.
+
+    ``bold``/``italic`` are true when most of the paragraph's characters are,
+    which is what the title and subject rules need (a run-level view would be
+    more precise but no rule asks for it yet).
+    """
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    page: int | None = None
+    #: "left"/"right" for the two header columns of a PDF page, else None.
+    column: str | None = None
+    #: "body", "overlay" (e-signature stamps, annotations) or "header_table".
+    role: str = "body"
+
+
+@dataclass
+class Cell:
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    bold: bool = False
+
+
+@dataclass
+class Table:
+    """A table as a grid; merged cells appear once, with their spans."""
+
+    cells: list[Cell]
+    n_rows: int
+    n_cols: int
+    page: int | None = None
+
+    def rows(self) -> list[list[Cell]]:
+        out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        for c in self.cells:
+            if 0 <= c.row < self.n_rows:
+                out[c.row].append(c)
+        for r in out:
+            r.sort(key=lambda c: c.col)
+        return out
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class SourceDocument:
+    """Everything a reader extracted from one file, in reading order."""
+
+    blocks: list[Block]
+    format: str
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Line:
+    """A single line of text with where it came from.
+
+    Extraction rules work line by line (Vietnamese headers are line-oriented),
+    and ``fold`` — the same text without diacritics, lower-cased — lets every
+    rule match text whose diacritics were lost. ``fold`` has the same length as
+    ``text`` so that a match in one is a span in the other.
+    """
+
+    text: str
+    fold: str
+    index: int
+    bold: bool = False
+    italic: bool = False
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    role: str = "body"
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+# ---------------------------------------------------------------- result side
+
+
+@dataclass
+class Signer:
+    name: str | None
+    title: str | None
+    mode: str | None = None
+    for_: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "mode": self.mode, "for": self.for_}
+
+
+@dataclass
+class Reference:
+    """A cited document, after the mentions of it in one document were merged."""
+
+    doc_type: str | None
+    number: str | None
+    date: str | None = None
+    issuer: str | None = None
+    relation: str = "mentions"
+    title: str | None = None
+    year: int | None = None
+    #: The text of the mention the relation was decided on (for review pages).
+    text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"doc_type": self.doc_type, "number": self.number}
+        if self.number is None:
+            out["title"] = self.title
+            out["year"] = self.year
+        out.update({"date": self.date, "issuer": self.issuer, "relation": self.relation})
+        return out
+
+
+@dataclass
+class Header:
+    doc_type: str | None = None
+    number: str | None = None
+    issuer: str | None = None
+    place: str | None = None
+    date: str | None = None
+    subject: str | None = None
+    signer: Signer | None = None
+    recipients: list[str] = field(default_factory=list)
+    attached_to: str | None = None
+    #: Date of the issuing decision, from "(Ban hành kèm theo Quyết định số X ngày D)".
+    attached_date: str | None = None
+    attached_issuer: str | None = None
+
+
+@dataclass
+class ParsedDocument:
+    header: Header
+    references: list[Reference] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    responsibilities: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        h = self.header
+        return {
+            "doc_type": h.doc_type,
+            "number": h.number,
+            "issuer": h.issuer,
+            "place": h.place,
+            "date": h.date,
+            "subject": h.subject,
+            "signer": h.signer.to_json() if h.signer else None,
+            "recipients": list(h.recipients),
+            "attached_to": h.attached_to,
+            "references": [r.to_json() for r in self.references],
+            "tasks": self.tasks,
+            "responsibilities": self.responsibilities,
+        }
+
+
+@dataclass
+class ParsedFile:
+    file: str
+    documents: list[ParsedDocument]
+    format: str
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file, "documents": [d.to_json() for d in self.documents]}
+        if self.warnings:
+            out["warnings"] = self.warnings
+        return out

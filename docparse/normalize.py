@@ -1,0 +1,114 @@
+"""Text normalisation shared by every reader and rule.
+
+Vietnamese text reaches us in several equivalent spellings: composed or
+decomposed Unicode, two placements of the tone mark (``Uỷ``/``Ủy``,
+``hoà``/``hòa``), a zoo of dash characters, non-breaking spaces. Rules are
+written once against the normal form produced here, and against its
+diacritic-free *fold*, which keeps rules working on OCR text that lost its
+marks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
+_DROP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_QUOTES = {ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201a"): "'"}
+_TRANSLATE = {**_DASHES, **_SPACES, **_DROP, **_QUOTES}
+
+# Open syllables whose tone the old style puts on the second vowel: "hoà", "khoẻ",
+# "uỷ". The new style (the one of Nghị định 30/2020 templates and of the gold)
+# puts it on the first. "qu" + y is a consonant + vowel ("quý") and is left alone.
+_OLD_TONE = re.compile(r"(?i)(?<![\w])([^\W\d_]*?)([oO])([aAeE])([\u0300\u0301\u0303\u0309\u0323])(?![\w])|"
+                       r"(?<![\w])([^\W\d_]*?)([uU])([yY])([\u0300\u0301\u0303\u0309\u0323])(?![\w])")
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    if m.group(1) is not None or m.group(2) is not None:
+        head, v1, v2, tone = m.group(1), m.group(2), m.group(3), m.group(4)
+    else:
+        head, v1, v2, tone = m.group(5), m.group(6), m.group(7), m.group(8)
+        if head[-1:].lower() == "q":
+            return m.group(0)
+    if any(ch in _TONES for ch in head):
+        return m.group(0)
+    return f"{head}{v1}{tone}{v2}"
+
+
+def fix_tone_placement(text: str) -> str:
+    """Move old-style tone marks to the new-style vowel (``Uỷ`` → ``Ủy``)."""
+    nfd = unicodedata.normalize("NFD", text)
+    if not any(t in nfd for t in _TONES):
+        return text
+    return unicodedata.normalize("NFC", _OLD_TONE.sub(_move_tone, nfd))
+
+
+def normalize_text(text: str) -> str:
+    """NFC, one dash, one space, new-style tone marks; line breaks are kept."""
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    return fix_tone_placement(text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0].lower()
+    return base if len(base) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritic-free shadow of ``text`` with the same length.
+
+    Same length matters: a regex match found in the fold is a valid slice of
+    the original, so values are always returned in their printed spelling.
+    """
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) if not c.isascii() else c.lower() for c in text)
+
+
+_NUM_SPACES = re.compile(r"(?<=\d)\s+(?=/)|(?<=/)\s+(?=[\w\d])|(?<=[\w])\s*-\s*(?=[A-ZĐ])")
+
+
+def clean_number(raw: str) -> str:
+    """``7049 /PC-VP`` → ``7049/PC-VP``; ``37 /2023/TT - BGTVT`` → ``37/2023/TT-BGTVT``."""
+    s = normalize_text(raw).strip()
+    s = re.sub(r"\s+", "", s)
+    return s.strip(".,;:")
+
+
+def collapse_ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_UPPER_RE = re.compile(r"[^\W\d_]")
+
+
+def is_upper_line(text: str, min_letters: int = 3) -> bool:
+    """True for lines written in capitals (titles, issuer and authority lines)."""
+    letters = _UPPER_RE.findall(text)
+    if len(letters) < min_letters:
+        return False
+    upper = sum(1 for c in letters if c.isupper())
+    return upper / len(letters) >= 0.85
+
+
+def sentence_case(text: str, keep: frozenset[str] = frozenset()) -> str:
+    """``BỘ TƯ PHÁP`` → ``Bộ tư pháp``; words in ``keep`` keep the given spelling."""
+    words = text.split()
+    out = []
+    for i, w in enumerate(words):
+        key = fold(w)
+        if key in keep:
+            out.append(w)
+            continue
+        lw = w.lower()
+        out.append(lw[:1].upper() + lw[1:] if i == 0 else lw)
+    return " ".join(out)
