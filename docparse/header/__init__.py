@@ -1,0 +1,35 @@
+"""Header extraction: one extractor per field, each reading a :class:`Segment`.
+
+The extractors share one calling shape (``extract(seg, ...)``) and are run
+in dependency order here: the number and place help name an issuer that the
+header does not print.
+"""
+
+from __future__ import annotations
+
+from ..model import Header
+from ..segment import Segment
+from . import attached, dateplace, doctype, issuer, number, recipients, signer, subject
+
+
+def extract_header(seg: Segment) -> Header:
+    num = number.extract(seg)
+    dp = dateplace.extract(seg)
+    place = dp.place if dp else None
+    h = Header(
+        doc_type=doctype.extract(seg, num),
+        number=num,
+        place=place,
+        date=dp.date if dp else None,
+        subject=subject.extract(seg),
+        signer=signer.extract(seg),
+        recipients=recipients.extract(seg),
+    )
+    start = seg.title_at or 0
+    att = attached.find_attached(seg.lines[start: start + 15])
+    if att:
+        h.attached_to = att.number
+        h.attached_date = att.date
+        h.attached_issuer = att.issuer
+    h.issuer = issuer.extract(seg, num, place)
+    return h

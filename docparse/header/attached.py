@@ -1,0 +1,55 @@
+"""The decision that issues this document: "(Ban hành kèm theo Quyết định số X ngày D …)"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Line
+from ..normalize import collapse_ws
+from ..units import expand_abbreviations, proper_name, strip_position
+from .dateplace import iso_date
+from .number import parse_number
+from .patterns import patterns
+
+_NUM = re.compile(r"\bs[o0-9]\s*:?\s*|\b(?=\d|/)")
+_DATE = re.compile(r"ng\w{0,2}y\s*(?P<d>\d{1,2})?\s*(?:th\w{1,3}ng|/)\s*(?P<m>\d{1,2})?\s*(?:n\w{1,2}m|/)\s*(?P<y>\d{4})")
+_ISSUER = re.compile(r"\bc\w{1,2}a\s+(?P<body>.+?)\s*\)?\s*$")
+
+
+@dataclass
+class Attached:
+    number: str | None
+    date: str | None
+    issuer: str | None
+    line: int
+
+
+def find_attached(lines: list[Line]) -> Attached | None:
+    """The attachment line within the first lines after the title."""
+    p = patterns()
+    for i, line in enumerate(lines):
+        if not p.attached.match(line.fold):
+            continue
+        text, f = line.text, line.fold
+        for nxt in lines[i + 1: i + 4]:  # the line often wraps
+            if text.rstrip().endswith(")"):
+                break
+            if not nxt.blank:
+                text, f = text + " " + nxt.text, f + " " + nxt.fold
+        m = re.search(r"kem\s+theo\s+\w+(?:\s+\w+)?\s+", f)
+        cut = m.end() if m else 0
+        after = text[cut:]
+        number = None
+        nm = re.match(r"\s*(?:s[o0-9]\s*:?\s*)?", f[cut:])
+        if nm:
+            number = parse_number(after[nm.end():])
+        dm = _DATE.search(f)
+        date = iso_date(dm["d"], dm["m"], dm["y"]) if dm else None
+        im = _ISSUER.search(text)
+        issuer = None
+        if im:
+            body = collapse_ws(im["body"]).rstrip(").")
+            issuer = proper_name(expand_abbreviations(strip_position(body)))
+        return Attached(number=number, date=date, issuer=issuer, line=line.index)
+    return None

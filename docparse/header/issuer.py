@@ -1,0 +1,139 @@
+"""The issuing body: the left header column, read as child under parent.
+
+``UBND TỈNH KIÊN GIANG`` / ``VĂN PHÒNG`` is "Văn phòng Ủy ban nhân dân tỉnh
+Kiên Giang". When the header prints no issuer (extracts that start at "Số:"),
+the authority line above "Căn cứ" ("BỘ TRƯỞNG BỘ TƯ PHÁP") or the symbol with
+the place ("…/KH-UBND", "Cao Bằng") names it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .. import rules
+from ..model import Line
+from ..normalize import collapse_ws, fold, is_upper_line
+from ..segment import Segment
+from ..units import expand_abbreviations, join_parent, proper_name, strip_position
+from .patterns import is_authority, motto_span, patterns, strip_marks, title_type
+from .zone import header_lines
+
+
+@cache
+def _heads() -> list[list[str]]:
+    heads = [fold(h).split() for h in rules.load("bodies")["heads"]]
+    heads += [fold(n).split() for n in rules.load("bodies")["named"]]
+    return sorted(heads, key=len, reverse=True)
+
+
+def split_bodies(text: str) -> list[str]:
+    """``BỘ TÀI CHÍNH CỤC THUẾ`` → [``BỘ TÀI CHÍNH``, ``CỤC THUẾ``].
+
+    A new body starts where a head word ("Bộ", "Cục", "Sở", "Văn phòng"…)
+    begins, once the current body has a name of its own after its head.
+    """
+    words = text.split()
+    fw = [fold(w) for w in words]
+    parts: list[list[str]] = []
+    i = 0
+    own = 0  # words of the current part beyond its head
+    while i < len(words):
+        hit = None
+        for h in _heads():
+            if fw[i: i + len(h)] == h:
+                hit = h
+                break
+        if hit and (not parts or own > 0):
+            parts.append(words[i: i + len(hit)])
+            i += len(hit)
+            own = 0
+            continue
+        if not parts:
+            parts.append([])
+        parts[-1].append(words[i])
+        own += 1
+        i += 1
+    return [" ".join(p) for p in parts if p]
+
+
+def issuer_lines(seg: Segment) -> list[str]:
+    """Capital lines of the left header column, above the number line."""
+    p = patterns()
+    out: list[str] = []
+    for line in header_lines(seg):
+        if line.blank:
+            continue
+        f = line.fold
+        if p.number.match(f) or p.cong_van.match(f) or p.date.search(f) or p.addressee.match(f):
+            break
+        if title_type(line):
+            break
+        text = line.text
+        cut = motto_span(line)
+        if cut is not None:
+            text = text[:cut]
+        text = strip_marks(re.split(r"\s{3,}|\t", text.strip())[0]) if text.strip() else ""
+        if text and is_upper_line(text, min_letters=2) and not re.search(r"\d", text):
+            out.append(text)
+    return out
+
+
+def from_header(seg: Segment) -> str | None:
+    lines = issuer_lines(seg)
+    if not lines:
+        return None
+    parts = split_bodies(collapse_ws(" ".join(lines)))
+    if not parts:
+        return None
+    names = [proper_name(x) for x in parts]
+    if len(names) == 1:
+        return names[0]
+    return join_parent(names[-1], names[-2])
+
+
+def authority_body(lines: list[Line]) -> str | None:
+    """The body named by the authority line ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH")."""
+    for line in lines:
+        if is_authority(line):
+            return proper_name(strip_position(strip_marks(line.text)))
+    return None
+
+
+_LEVEL_FOR = {"uy ban nhan dan": "tỉnh", "hoi dong nhan dan": "tỉnh"}
+_CITIES = {"ha noi", "ho chi minh", "thanh pho ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+
+
+def with_place(body: str, place: str | None) -> str:
+    """"Ủy ban nhân dân tỉnh" + "Bình Định" → "Ủy ban nhân dân tỉnh Bình Định"."""
+    if not place:
+        return body
+    f = fold(body)
+    for head in _LEVEL_FOR:
+        if f == head or f in (head + " tinh", head + " thanh pho"):
+            level = "thành phố" if fold(place) in _CITIES else "tỉnh"
+            return f"{body.split(' tỉnh')[0].split(' thành phố')[0]} {level} {place}".replace(
+                "thành phố Thành phố", "thành phố")
+    return body
+
+
+def from_symbol(number: str | None, place: str | None) -> str | None:
+    """``3510/KH-UBND`` printed in Cao Bằng → "Ủy ban nhân dân tỉnh Cao Bằng"."""
+    if not number or not place:
+        return None
+    body_abbr = number.rsplit("/", 1)[-1].split("-")[-1]
+    full = expand_abbreviations(body_abbr)
+    if full != body_abbr and fold(full) in _LEVEL_FOR:
+        return with_place(full, place)
+    return None
+
+
+def extract(seg: Segment, number: str | None, place: str | None) -> str | None:
+    name = from_header(seg)
+    if name:
+        return name
+    start = seg.title_at or 0
+    body = authority_body(seg.lines[start: start + 40])
+    if body:
+        return with_place(body, place)
+    return from_symbol(number, place)

@@ -1,0 +1,145 @@
+"""Compiled patterns of ``rules/header.yaml`` and the per-line tests built on them.
+
+Every test takes a :class:`~docparse.model.Line` and looks at its fold, so
+OCR text without diacritics is read by the same rules as clean text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz
+
+from .. import rules
+from ..model import Line
+from ..normalize import collapse_ws, fold, is_upper_line
+
+
+@dataclass(frozen=True)
+class Patterns:
+    motto: tuple[re.Pattern[str], ...]
+    number: re.Pattern[str]
+    number_nocolon: re.Pattern[str]
+    date: re.Pattern[str]
+    cong_van: re.Pattern[str]
+    attached: re.Pattern[str]
+    body_start: re.Pattern[str]
+    authority: re.Pattern[str]
+    signer_mode: re.Pattern[str]
+    signature_noise: re.Pattern[str]
+    recipients: re.Pattern[str]
+    addressee: re.Pattern[str]
+    archive: re.Pattern[str]
+    titles: dict[str, str]  # lower-case title → proper spelling
+    titles_fold: dict[str, str]  # fold → proper spelling, only where the fold is unambiguous
+    types: dict[str, str]  # fold of a type name → its official name
+    type_abbr: dict[str, str]  # fold of a symbol abbreviation → type name
+
+
+@cache
+def patterns() -> Patterns:
+    h = rules.load("header")
+    dt = rules.load("doc_types")
+    types = {fold(t["name"]): t["name"] for t in dt["types"]}
+    abbr = {fold(a): t["name"] for t in dt["types"] for a in t.get("abbr", [])}
+    return Patterns(
+        motto=tuple(re.compile(p) for p in h["national_motto"]),
+        number=re.compile(h["number_line"]),
+        number_nocolon=re.compile(h["number_line_nocolon"]),
+        date=re.compile(h["date_line"]),
+        cong_van=re.compile(h["cong_van_subject"]),
+        attached=re.compile(h["attached_line"]),
+        body_start=re.compile(h["body_start"]),
+        authority=re.compile(h["authority_line"]),
+        signer_mode=re.compile(h["signer_mode"]),
+        signature_noise=re.compile(h["signature_noise"]),
+        recipients=re.compile(h["recipients_start"]),
+        addressee=re.compile(h["addressee_start"]),
+        archive=re.compile(h["archive_line"]),
+        titles={t.lower(): t for t in h["titles"]},
+        titles_fold=_unambiguous_folds(h["titles"]),
+        types=types,
+        type_abbr=abbr,
+    )
+
+
+def _unambiguous_folds(names: list[str]) -> dict[str, str]:
+    seen: dict[str, set[str]] = {}
+    for n in names:
+        seen.setdefault(fold(n), set()).add(n)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def strip_marks(text: str) -> str:
+    """Text without list dashes, markdown leftovers and surrounding punctuation."""
+    return collapse_ws(re.sub(r"^[\s*#_>\-–•+]+|[\s*_]+$", "", text))
+
+
+def motto_span(line: Line) -> int | None:
+    """Where the national motto starts in the line (two columns may share it)."""
+    best = None
+    for p in patterns().motto:
+        m = p.search(line.fold)
+        if m and (best is None or m.start() < best):
+            best = m.start()
+    return best
+
+
+def is_motto(line: Line) -> bool:
+    return motto_span(line) is not None
+
+
+def title_type(line: Line) -> str | None:
+    """The document type when the line is a title ("QUYẾT ĐỊNH", OCR "QUYET PINH").
+
+    Only a short line in capitals that is the type name and nothing else
+    counts: "QUYẾT ĐỊNH:" (the enacting formula) and headings that merely
+    start with a type name do not.
+    """
+    text = strip_marks(line.text)
+    if not text or text.endswith(":") or len(text) > 40:
+        return None
+    if not is_upper_line(text, min_letters=4):
+        return None
+    key = fold(text).strip(" .")
+    types = patterns().types
+    if key in types:
+        return types[key]
+    if len(key.split()) > 4:
+        return None
+    best, score = None, 0.0
+    for k, name in types.items():
+        s = fuzz.ratio(key, k)
+        if s > score:
+            best, score = name, s
+    return best if score >= 86 and len(key) >= 7 else None
+
+
+def is_authority(line: Line) -> bool:
+    return is_upper_line(line.text) and bool(patterns().authority.match(line.fold))
+
+
+def title_name(text: str) -> str | None:
+    """Proper spelling of a signer's position ("PHÓ CHỦ TỊCH" → "Phó Chủ tịch")."""
+    t = collapse_ws(strip_marks(text)).strip(" .,:")
+    p = patterns()
+    return p.titles.get(t.lower()) or p.titles_fold.get(fold(t))
+
+
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*\.?$")
+
+
+def is_person_name(text: str) -> bool:
+    """A Vietnamese personal name: 2–6 capitalised words, no digits, not a title."""
+    t = strip_marks(text)
+    words = t.split()
+    if not 2 <= len(words) <= 6:
+        return False
+    if not all(_NAME_WORD.match(w) and w[0].isupper() for w in words):
+        return False
+    if title_name(t) or is_upper_line(t) and len(words) > 5:
+        return False
+    f = fold(t)
+    return not re.match(r"^(noi nhan|kinh gui|luu|nhu|cong hoa|doc lap|so|ngay|tm|kt|tl|tuq)\b", f)

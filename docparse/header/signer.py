@@ -1,0 +1,114 @@
+"""The sign-off: authority mode (TM/KT/TL/TUQ/Q), the signer's title and name."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Line, Signer
+from ..normalize import collapse_ws, fold, is_upper_line, sentence_case
+from ..segment import Segment
+from .patterns import is_person_name, patterns, strip_marks, title_name
+
+_MODES = {"tm": "TM", "kt": "KT", "tl": "TL", "tuq": "TUQ", "q": "Q"}
+
+
+def _pretty_title(text: str) -> str:
+    t = collapse_ws(strip_marks(text)).strip(" .,:")
+    known = title_name(t)
+    if known:
+        return known
+    return sentence_case(t) if is_upper_line(t) else t
+
+
+def _pretty_name(text: str) -> str:
+    t = collapse_ws(strip_marks(text)).strip(" .,;")
+    if is_upper_line(t):
+        t = " ".join(w[:1] + w[1:].lower() for w in t.split())
+    return t
+
+
+def _signature_blocks(lines: list[Line]) -> list[int]:
+    """Indices of lines that open a sign-off: a mode line or a known title."""
+    p = patterns()
+    out = []
+    for i, line in enumerate(lines):
+        if line.blank:
+            continue
+        t = strip_marks(line.text)
+        # Two columns on one line ("Nơi nhận: CHÁNH VĂN PHÒNG"): look at the right part.
+        m = p.recipients.match(line.fold)
+        if m:
+            t = strip_marks(line.text[m.end():]).lstrip(":").strip()
+        if p.signer_mode.match(fold(t)) or (title_name(t) and is_upper_line(t)):
+            out.append(i)
+    return out
+
+
+def extract(seg: Segment) -> Signer | None:
+    lines = seg.lines
+    body_from = seg.title_at or 0
+    found = [i for i in _signature_blocks(lines) if i > body_from]
+    if not found:
+        return None
+    # Stacked lines (TM. … / KT. … / title) form one block: keep each block's first line.
+    starts = [i for k, i in enumerate(found) if k == 0 or i - found[k - 1] > 3]
+    p = patterns()
+    # The last block that is followed by a name, else the last block.
+    for start in reversed(starts):
+        modes: list[tuple[str, str]] = []
+        title: str | None = None
+        name: str | None = None
+        i = start
+        seen = 0
+        while i < len(lines) and seen < 14:
+            line = lines[i]
+            i += 1
+            if line.blank:
+                continue
+            seen += 1
+            t = strip_marks(line.text)
+            rm = p.recipients.match(line.fold)
+            if rm:
+                t = strip_marks(line.text[rm.end():]).lstrip(":").strip()
+                if not t:
+                    continue
+            f = fold(t)
+            mm = p.signer_mode.match(f)
+            if mm:
+                modes.append((_MODES[mm.group(1)], t[mm.start("for"):]))
+                title = None
+                continue
+            if title_name(t) and is_upper_line(t):
+                title = t
+                continue
+            if is_upper_line(t) and modes and title is None and not name:
+                # A mode's object broken over two lines ("TM. ỦY BAN" / "NHÂN DÂN").
+                kind, obj = modes[-1]
+                modes[-1] = (kind, obj + " " + t)
+                continue
+            if t.startswith("-") or p.archive.match(f) or p.signature_noise.match(f):
+                continue
+            if is_person_name(t):
+                name = t
+                break
+            if title or modes:
+                # Prose or another column's text: a name may still follow.
+                continue
+        if name or start == starts[-1]:
+            break
+    if not (title or modes or name):
+        return None
+    mode = modes[-1][0] if modes else None
+    for_ = _pretty_title(modes[-1][1]) if modes else None
+    if title is None and modes:
+        # "TM. ỦY BAN NHÂN DÂN" directly over the name: the title is the head's.
+        title = None
+    return Signer(
+        name=_pretty_name(name) if name else None,
+        title=_pretty_title(title) if title else None,
+        mode=mode,
+        for_=for_,
+    )
+
+
+_SPLIT = re.compile(r"\s{3,}|\t")

@@ -1,0 +1,96 @@
+"""Trích yếu: the lines under the title, or the "V/v" lines of a công văn."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Line
+from ..normalize import collapse_ws, fold, is_upper_line
+from ..segment import Segment
+from .patterns import is_authority, is_motto, patterns, strip_marks
+from .zone import header_lines
+
+_VE_VIEC = re.compile(r"^\s*(v/v|v\.v|ve viec)\s*[:.]?\s*")
+_TERMINAL = re.compile(r"[.;:!?]\s*$")
+
+
+def _strip_ve_viec(text: str) -> str:
+    m = _VE_VIEC.match(fold(text))
+    return text[m.end():] if m else text
+
+
+def _stops(line: Line) -> bool:
+    p = patterns()
+    f = line.fold
+    t = line.text.strip()
+    return bool(
+        p.attached.match(f) or p.body_start.match(f) or p.addressee.match(f) or p.number.match(f)
+        or p.date.search(f) or is_motto(line) or t.startswith(("(", "-----", "___", "***"))
+        or re.match(r"^[-_=*. ]{3,}$", t)
+    )
+
+
+def _collect(lines: list[Line], start: int, caps_authority: bool) -> list[str]:
+    out: list[str] = []
+    gap = False
+    for line in lines[start:]:
+        if line.blank:
+            gap = True
+            if out and len(out) >= 8:
+                break
+            continue
+        t = strip_marks(line.text)
+        if not t:
+            continue
+        continues = bool(out) and t[:1].islower() and not _TERMINAL.search(out[-1])
+        if not continues and _stops(line):
+            break
+        if out:
+            prev = out[-1]
+            first = t[:1]
+            upper_now = is_upper_line(t)
+            upper_prev = is_upper_line(prev)
+            if caps_authority and upper_now and is_authority(line):
+                break
+            if upper_prev and not upper_now and not first.islower():
+                break  # a caps subject followed by prose
+            if gap and not (first.islower() or first.isdigit()) and (
+                    _TERMINAL.search(prev) or not upper_now or not upper_prev):
+                break
+            if len(out) >= 8:
+                break
+        out.append(t)
+        gap = False
+    return out
+
+
+def from_title(seg: Segment) -> str | None:
+    if seg.title_at is None:
+        return None
+    parts = _collect(seg.lines, seg.title_at + 1, caps_authority=True)
+    if not parts:
+        return None
+    return _strip_ve_viec(collapse_ws(" ".join(parts))).strip(" .;")
+
+
+def from_ve_viec(seg: Segment) -> str | None:
+    lines = header_lines(seg)
+    p = patterns()
+    for i, line in enumerate(lines):
+        m = p.cong_van.match(line.fold)
+        if not m:
+            continue
+        parts = [strip_marks(line.text[m.end():])]
+        for nxt in lines[i + 1:]:
+            if nxt.blank or _stops(nxt) or nxt.col != line.col or nxt.table != line.table:
+                break
+            if is_upper_line(nxt.text) and not is_upper_line(parts[-1] or "x"):
+                break
+            parts.append(strip_marks(nxt.text))
+        text = collapse_ws(" ".join(x for x in parts if x)).strip(" .;")
+        return text or None
+    return None
+
+
+def extract(seg: Segment) -> str | None:
+    return from_title(seg) or from_ve_viec(seg)

@@ -1,0 +1,72 @@
+"""The pipeline: file → reader → lines → documents → header, references.
+
+Each stage lives in its own module; this one only wires them and applies the
+rules that need the whole bundle (a plan inherits what the decision issuing
+it says, and the decision learns its number from the plan's attachment line).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .header import extract_header
+from .lines import lines_from_text, to_lines
+from .model import Header, Line, ParsedDocument, ParsedFile
+from .readers import read_file
+from .references import extract_references
+from .segment import split_documents
+
+
+def _is_partial(date: str | None) -> bool:
+    return date is None or len(date) < 10
+
+
+def _inherit(docs: list[ParsedDocument]) -> None:
+    """Fill a bundled document's gaps from the document that issues it."""
+    for i, doc in enumerate(docs):
+        h = doc.header
+        if not h.attached_to and not h.attached_date:
+            continue
+        parent: Header | None = None
+        for prev in reversed(docs[:i]):
+            ph = prev.header
+            if ph.number and h.attached_to and ph.number == h.attached_to:
+                parent = ph
+                break
+        if parent is None and i > 0 and docs[i - 1].header.doc_type == "Quyết định":
+            parent = docs[i - 1].header
+            if parent.number is None and h.attached_to:
+                parent.number = h.attached_to
+        if parent is not None:
+            if _is_partial(parent.date) and h.attached_date and (
+                    not parent.date or h.attached_date.startswith(parent.date)):
+                parent.date = h.attached_date
+            if not parent.issuer and h.attached_issuer:
+                parent.issuer = h.attached_issuer
+        if _is_partial(h.date) and h.attached_date and (not h.date or h.attached_date.startswith(h.date)):
+            h.date = h.attached_date
+        elif h.date is None and parent is not None:
+            h.date = parent.date
+        if not h.issuer:
+            h.issuer = h.attached_issuer or (parent.issuer if parent else None)
+
+
+def parse_lines(lines: list[Line]) -> list[ParsedDocument]:
+    docs = []
+    for seg in split_documents(lines):
+        docs.append(ParsedDocument(header=extract_header(seg), lines=seg.lines))
+    _inherit(docs)
+    for doc in docs:
+        doc.references = extract_references(doc.lines, doc.header)
+    return docs
+
+
+def parse_text(text: str) -> list[ParsedDocument]:
+    return parse_lines(lines_from_text(text))
+
+
+def parse_path(path: Path | str) -> ParsedFile:
+    path = Path(path)
+    src = read_file(path)
+    docs = parse_lines(to_lines(src))
+    return ParsedFile(file=path.name, documents=docs, format=src.format, warnings=list(src.warnings))

@@ -1,0 +1,169 @@
+"""Readers: one backend per file format, all filling one :class:`SourceDocument`.
+
+The format is decided by *sniffing the content* (magic bytes), never by the
+file name: clerks rename files, mail gateways append ``.pdf`` to anything, and
+an old Word file saved as ``x.docx`` must still get an honest message.
+
+    %PDF                     -> :mod:`.pdf`   (pdfplumber / pdfminer.six)
+    PK.. with word/document  -> :mod:`.docx`  (python-docx + the body XML)
+    D0 CF 11 E0 (OLE2)       -> .doc (Word 97-2003): not supported yet
+    anything else            -> :mod:`.text`  (encoding detected, Markdown stripped)
+
+Every failure a clerk can meet comes out as :class:`ReadError`, whose message
+is one short plain-language line (Vietnamese first). No library traceback
+escapes :func:`read_file` / :func:`read_bytes`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+from ..model import SourceDocument
+
+#: Files larger than this are refused before they are read.
+MAX_BYTES = 50 * 1024 * 1024
+#: Documents with more pages than this are refused (PDF page count; for .docx
+#: the page count Word stored in docProps/app.xml, when there is one).
+MAX_PAGES = 500
+
+_PDF_MAGIC = b"%PDF"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+__all__ = ["MAX_BYTES", "MAX_PAGES", "ReadError", "detect_format", "read_bytes", "read_file"]
+
+
+class ReadError(Exception):
+    """A file could not be read; ``str(err)`` is a one-line message for a clerk.
+
+    ``detail`` keeps the technical reason (exception type and text) for logs.
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        message = " ".join(str(message).split())  # always one line
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB"
+
+
+def _too_big(size: int, max_bytes: int) -> ReadError:
+    return ReadError(f"Tệp quá lớn ({_mb(size)}; giới hạn {_mb(max_bytes)})")
+
+
+def detect_format(data: bytes) -> str:
+    """Name the format of ``data`` from its first bytes.
+
+    One of ``"pdf"``, ``"docx"``, ``"zip"`` (a zip that is not a .docx: .xlsx,
+    .odt...), ``"broken-zip"`` (zip signature, unreadable archive: a truncated
+    .docx), ``"doc"`` (OLE2: Word 97-2003), ``"rtf"`` or ``"text"``.
+    """
+    head = data[:1024]
+    if head.startswith(_PDF_MAGIC) or _PDF_MAGIC in head:
+        # The PDF header may legally sit anywhere in the first 1024 bytes.
+        return "pdf"
+    if head.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return "broken-zip"
+        return "docx" if "word/document.xml" in names else "zip"
+    if head.startswith(_OLE_MAGIC):
+        return "doc"
+    if head.lstrip(b"\xef\xbb\xbf").startswith(b"{\\rtf"):
+        return "rtf"
+    return "text"
+
+
+def _ext(filename: str) -> str:
+    return Path(filename or "").suffix.lower()
+
+
+def read_bytes(
+    data: bytes,
+    filename: str = "",
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_pages: int = MAX_PAGES,
+) -> SourceDocument:
+    """Read a document held in memory; ``filename`` is only used for messages."""
+    try:
+        return _read(data, filename, max_bytes, max_pages)
+    except ReadError:
+        raise
+    except MemoryError as e:
+        raise ReadError("Không đủ bộ nhớ để đọc tệp này", detail="MemoryError") from e
+    except RecursionError as e:
+        raise ReadError("Tệp có cấu trúc quá phức tạp hoặc bị hỏng, không đọc được",
+                        detail="RecursionError") from e
+    except Exception as e:  # noqa: BLE001 - the contract: nothing but ReadError escapes
+        raise ReadError("Không đọc được tệp (lỗi không mong đợi khi phân tích)",
+                        detail=f"{type(e).__name__}: {e}") from e
+
+
+def read_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES,
+              max_pages: int = MAX_PAGES) -> SourceDocument:
+    """Read the document at ``path``; raise :class:`ReadError` for anything unreadable."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError as e:
+        raise ReadError(f"Không tìm thấy tệp: {p.name}", detail=str(e)) from e
+    except OSError as e:
+        raise ReadError(f"Không mở được tệp: {p.name}", detail=str(e)) from e
+    if p.is_dir():
+        raise ReadError(f"Đây là thư mục, không phải tệp: {p.name}")
+    if st.st_size > max_bytes:
+        raise _too_big(st.st_size, max_bytes)
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except PermissionError as e:
+        raise ReadError(f"Không có quyền đọc tệp: {p.name}", detail=str(e)) from e
+    except OSError as e:
+        raise ReadError(f"Không đọc được tệp: {p.name}", detail=str(e)) from e
+    return read_bytes(data, p.name, max_bytes=max_bytes, max_pages=max_pages)
+
+
+def _read(data: bytes, filename: str, max_bytes: int, max_pages: int) -> SourceDocument:
+    if not data:
+        raise ReadError("Tệp rỗng (0 byte)")
+    if len(data) > max_bytes:
+        raise _too_big(len(data), max_bytes)
+    fmt = detect_format(data)
+    ext = _ext(filename)
+    if fmt == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data, max_pages=max_pages)
+    if fmt == "docx":
+        from .docx import read_docx
+
+        return read_docx(data, max_pages=max_pages)
+    if fmt == "broken-zip":
+        raise ReadError("Tệp không phải .docx hợp lệ (có thể bị hỏng)")
+    if fmt == "zip":
+        if ext == ".docx":
+            raise ReadError("Tệp không phải .docx hợp lệ (có thể bị hỏng)")
+        raise ReadError("Tệp nén ZIP không phải văn bản Word (.docx): định dạng chưa được hỗ trợ")
+    if fmt == "doc":
+        raise ReadError("Định dạng .doc (Word 97-2003) chưa được hỗ trợ — hãy lưu lại thành .docx hoặc PDF")
+    if fmt == "rtf":
+        raise ReadError("Định dạng RTF chưa được hỗ trợ — hãy lưu lại thành .docx hoặc PDF")
+    # Not a known binary format: a .docx/.pdf name on it means a broken file.
+    if ext in (".docx", ".docm", ".dotx"):
+        raise ReadError("Tệp không phải .docx hợp lệ (có thể bị hỏng)")
+    if ext == ".pdf":
+        raise ReadError("Tệp không phải PDF hợp lệ (có thể bị hỏng)")
+    if ext in (".doc", ".dot"):
+        raise ReadError("Tệp .doc không hợp lệ (có thể bị hỏng)")
+    from .text import read_text
+
+    return read_text(data, filename=filename)

@@ -1,0 +1,244 @@
+"""Plain-text and Markdown exports (.txt / .md).
+
+Encoding is *detected*: byte-order marks first, then every plausible decoding
+(UTF-8, UTF-16 LE/BE when the NUL-byte pattern says so, Windows-1258) is
+scored by :func:`text_score` — the share of characters that can occur in
+Vietnamese text, with decode errors and stray control characters counted
+against it — and the best score wins. Windows-1258 writes tone marks as
+combining characters, so its decoding is NFC-composed before scoring.
+
+The seeds are Markdown exports: ``**bold**``, ``*italic*`` and heading hashes
+are stripped from the text and turned into :attr:`Paragraph.bold` /
+:attr:`Paragraph.italic`. One :class:`Paragraph` per line; blank lines are kept
+as empty paragraphs because later stages use them, and tabs inside a line are
+kept (some exports put table cells on tab-indented lines).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from ..model import Paragraph, SourceDocument
+
+# --------------------------------------------------------------- scoring
+
+# Marks that Vietnamese letters carry: circumflex, breve, horn + the five tones.
+_VI_MARKS = frozenset("\u0302\u0306\u031b\u0300\u0301\u0303\u0309\u0323")
+# Typographic characters that are normal in Vietnamese administrative text.
+_OK_PUNCT = frozenset("“”‘’–—…•·°§№±×÷€\u00a0\u00ad\u200b\ufeff")
+
+
+@lru_cache(maxsize=8192)
+def _char_class(ch: str) -> int:
+    """1 = plausible in Vietnamese text, 0 = odd but harmless, -1 = damage."""
+    if ch.isascii():
+        o = ord(ch)
+        if o < 32 and ch not in "\t\n\r\f\v":
+            return -1  # control characters: a wrong decoding (or binary data)
+        return 1
+    if ch == "\ufffd" or 0x80 <= ord(ch) < 0xA0:
+        return -1  # replacement character, C1 controls
+    cat = unicodedata.category(ch)
+    if cat in ("Cc", "Cs", "Co", "Cn"):
+        return -1
+    if ch in _OK_PUNCT:
+        return 1
+    if ch in "đĐ":
+        return 1
+    if cat.startswith("L"):
+        nfd = unicodedata.normalize("NFD", ch)
+        if nfd[0].isascii() and nfd[0].isalpha() and all(m in _VI_MARKS for m in nfd[1:]):
+            return 1
+        return 0
+    if cat == "Mn":
+        return 0  # a combining mark left over after NFC: suspicious, not fatal
+    if cat.startswith("Z"):
+        return 1
+    return 0
+
+
+def text_score(text: str) -> float:
+    """Share of characters plausible in Vietnamese text, minus 3x the damaged ones.
+
+    1.0 for clean Vietnamese or ASCII; mojibake (UTF-8 read as a legacy code
+    page gives ``Ã¡``, ``â€œ`` ...) and decode errors pull it down; binary
+    junk goes negative. Whitespace is not counted.
+    """
+    good = bad = n = 0
+    for ch in text:
+        if ch in " \n\r\t":
+            continue
+        n += 1
+        c = _char_class(ch)
+        if c > 0:
+            good += 1
+        elif c < 0:
+            bad += 1
+    if n == 0:
+        return 1.0
+    return (good - 3 * bad) / n
+
+
+# --------------------------------------------------------------- decoding
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _nul_pattern(sample: bytes) -> tuple[float, float]:
+    """Share of NUL bytes at even and at odd offsets of ``sample``."""
+    half = max(1, len(sample) // 2)
+    even = sample[0::2].count(0) / half
+    odd = sample[1::2].count(0) / half
+    return even, odd
+
+
+def _candidates(data: bytes) -> list[str]:
+    sample = data[:65536]
+    even, odd = _nul_pattern(sample)
+    out: list[str] = []
+    # BOM-less UTF-16: ASCII and Latin letters have a NUL high byte, so NULs
+    # pile up on one parity (odd offsets for LE, even for BE).
+    if len(data) % 2 == 0 or len(data) > 1:
+        if odd > 0.2 and even < odd / 4:
+            out.append("utf-16-le")
+        if even > 0.2 and odd < even / 4:
+            out.append("utf-16-be")
+    out += ["utf-8", "cp1258"]
+    return out
+
+
+def _decode(data: bytes, enc: str) -> str:
+    """Decode with replacement characters (counted as damage by :func:`text_score`)."""
+    return data.decode(enc, errors="replace")
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode ``data`` to NFC text; return ``(text, encoding_name)``."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            text = _decode(data, enc).lstrip("\ufeff")
+            return unicodedata.normalize("NFC", text), enc
+    best: tuple[float, int, str, str] | None = None
+    for rank, enc in enumerate(_candidates(data)):
+        try:
+            text = _decode(data, enc)
+        except (LookupError, UnicodeError):
+            continue
+        text = unicodedata.normalize("NFC", text)
+        score = text_score(text)
+        # Higher score wins; on a tie the earlier candidate (UTF-16 when the
+        # NUL pattern says so, then UTF-8) wins.
+        key = (score, -rank, text, enc)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    assert best is not None
+    return best[2], best[3]
+
+
+# --------------------------------------------------------------- Markdown
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+# **bold** / __bold__ is not used: underscores occur in OCR text and file names.
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPH = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?![*\w])")
+
+
+def strip_markdown(line: str) -> tuple[str, bool, bool]:
+    """``(text, bold, italic)`` of one Markdown line.
+
+    Heading hashes go; ``**...**`` and ``*...*`` lose their markers, and the
+    line is bold/italic when most of its non-space characters were inside such
+    spans (a line entirely wrapped in ``**`` is bold). List markers such as
+    ``- + Nhóm sổ`` are text and stay.
+    """
+    m = _HEADING.match(line)
+    if m:
+        line = line[m.end():]
+    if "*" not in line and "\\" not in line:
+        return line, False, False
+    n = len(line)
+    # ***x*** is bold and italic: take the strong markers first.
+    text, (bold, (ital,)) = _strip_spans_track(line, _STRONG, [False] * n, [[False] * n])
+    text, (ital, (bold,)) = _strip_spans_track(text, _EMPH, ital, [bold])
+    if "\\" in text:
+        text, res = _unescape_track(text, [bold, ital])
+        bold, ital = res
+    visible = [i for i, c in enumerate(text) if not c.isspace()]
+    if not visible:
+        return text, False, False
+    nb = sum(1 for i in visible if bold[i])
+    ni = sum(1 for i in visible if ital[i])
+    return text, nb * 2 > len(visible), ni * 2 > len(visible)
+
+
+def _strip_spans_track(
+    text: str, pattern: re.Pattern[str], mark: list[bool], others: list[list[bool]]
+) -> tuple[str, tuple[list[bool], list[list[bool]]]]:
+    """Remove ``pattern``'s markers, set ``mark`` on the inner text, keep ``others`` aligned."""
+    pieces: list[tuple[int, int, bool]] = []  # (start, end, inside) of kept slices
+    pos = 0
+    for m in pattern.finditer(text):
+        pieces.append((pos, m.start(), False))
+        pieces.append((m.start(1), m.end(1), True))
+        pos = m.end()
+    pieces.append((pos, len(text), False))
+    out = []
+    new_mark: list[bool] = []
+    new_others: list[list[bool]] = [[] for _ in others]
+    for a, b, inside in pieces:
+        out.append(text[a:b])
+        new_mark += [True] * (b - a) if inside else mark[a:b]
+        for k, o in enumerate(others):
+            new_others[k] += o[a:b]
+    return "".join(out), (new_mark, new_others)
+
+
+def _unescape_track(text: str, flags: list[list[bool]]) -> tuple[str, list[list[bool]]]:
+    out = []
+    new: list[list[bool]] = [[] for _ in flags]
+    pos = 0
+    for m in _ESCAPE.finditer(text):
+        out.append(text[pos:m.start()] + m.group(1))
+        for k, f in enumerate(flags):
+            new[k] += f[pos:m.start()] + [f[m.start(1)]]
+        pos = m.end()
+    out.append(text[pos:])
+    for k, f in enumerate(flags):
+        new[k] += f[pos:]
+    return "".join(out), new
+
+
+# --------------------------------------------------------------- reader
+
+
+def read_text(data: bytes, filename: str = "") -> SourceDocument:
+    from . import ReadError
+
+    text, encoding = decode_text(data)
+    score = text_score(text[:200000])
+    if score < 0.5:
+        raise ReadError("Tệp không phải văn bản đọc được (dữ liệu nhị phân hoặc bảng mã không nhận ra)",
+                        detail=f"best decoding {encoding}, score {score:.2f}")
+    warnings: list[str] = []
+    if score < 0.9:
+        warnings.append(f"Văn bản có nhiều ký tự lạ (bảng mã {encoding}?): có thể bị lỗi phông/bảng mã")
+    if encoding not in ("utf-8", "utf-8-sig"):
+        warnings.append(f"Bảng mã: {encoding}")
+    blocks: list[Paragraph] = []
+    for raw in text.splitlines():
+        line = raw.rstrip(" \r\u00a0")
+        if not line.strip():
+            blocks.append(Paragraph(""))
+            continue
+        body, bold, italic = strip_markdown(line)
+        blocks.append(Paragraph(body, bold=bold, italic=italic))
+    return SourceDocument(blocks=list(blocks), format="txt", pages=None, warnings=warnings)

@@ -1,0 +1,129 @@
+"""Splitting a file's lines into the documents it bundles.
+
+A provincial office often receives one file holding a transmittal slip, the
+decision it forwards and the plan that decision issues. Each document of the
+standard opens with a header (issuer, national motto, number, date) and/or a
+title line ("KẾ HOẠCH"), and closes with a sign-off. A new document starts:
+
+- at a national motto, once the current document has more than header lines;
+- at a title line, once the current document has a title and has been signed
+  off (its "Nơi nhận" or signature seen) — plans printed after the decision
+  that issues them carry a title but often no header of their own.
+
+The split point then walks back over the header lines printed just above
+(issuer, number, date) so they belong to the new document. An appendix
+("PHỤ LỤC") never starts a document: it belongs to the one above.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .header.patterns import (
+    is_authority,
+    is_motto,
+    is_person_name,
+    patterns,
+    strip_marks,
+    title_name,
+    title_type,
+)
+from .model import Line
+from .normalize import is_upper_line
+
+
+@dataclass
+class Segment:
+    """One document's lines, with the landmarks found while splitting."""
+
+    lines: list[Line]
+    title_at: int | None = None  # position in ``lines`` of the title line
+    title_type: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _is_header_line(line: Line) -> bool:
+    """Lines that may stand above a title: issuer, motto, number, date."""
+    if line.blank:
+        return True
+    p = patterns()
+    if is_motto(line) or p.number.match(line.fold) or p.date.search(line.fold):
+        return True
+    t = strip_marks(line.text)
+    if not is_upper_line(t):
+        return False
+    # Capitals, but a signer's title or mode is the end of the previous document.
+    return not (title_name(t) or p.signer_mode.match(line.fold) or is_authority(line) and "chu tich" in line.fold)
+
+
+def _is_signoff(line: Line) -> bool:
+    p = patterns()
+    f = line.fold
+    return bool(p.recipients.match(f) or p.signer_mode.match(f) or title_name(strip_marks(line.text)))
+
+
+def split_documents(lines: list[Line]) -> list[Segment]:
+    starts = [0]
+    has_title = False
+    signed = False
+    content = 0  # non-header lines in the current document
+    in_motto = False
+    for i, line in enumerate(lines):
+        if line.blank:
+            continue
+        motto = is_motto(line)
+        ttype = None if motto else title_type(line)
+        split = False
+        if motto and not in_motto and content > 0 or ttype and has_title and signed:
+            split = True
+        if split:
+            j = i
+            while j - 1 > starts[-1] and _is_header_line(lines[j - 1]):
+                j -= 1
+            starts.append(j)
+            has_title = signed = False
+            content = 0
+        in_motto = motto
+        if ttype:
+            has_title = True
+        elif not _is_header_line(line):
+            content += 1
+        if has_title and _is_signoff(line):
+            signed = True
+    segments = []
+    bounds = [*starts, len(lines)]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        seg_lines = lines[a:b]
+        if not any(not x.blank for x in seg_lines):
+            continue
+        seg = Segment(lines=seg_lines)
+        for k, x in enumerate(seg_lines):
+            t = None if x.blank or is_motto(x) else title_type(x)
+            if t:
+                seg.title_at, seg.title_type = k, t
+                break
+        segments.append(seg)
+    return _drop_noise(segments)
+
+
+_NUMBERISH = re.compile(r"\d")
+
+
+def _drop_noise(segments: list[Segment]) -> list[Segment]:
+    """Drop a leading fragment that is no document (a web page's summary)."""
+    if len(segments) <= 1:
+        return segments
+    p = patterns()
+    kept = []
+    for seg in segments:
+        has_number = any(p.number.match(x.fold) and _NUMBERISH.search(x.text) or p.number.match(x.fold)
+                         for x in seg.lines[:40])
+        has_motto = any(is_motto(x) for x in seg.lines[:40])
+        if seg.title_type or has_number or has_motto:
+            kept.append(seg)
+    return kept or segments[:1]
+
+
+def ends_with_signature(seg: Segment) -> bool:
+    return any(is_person_name(x.text) for x in seg.lines[-12:])
