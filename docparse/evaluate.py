@@ -277,10 +277,6 @@ class Counts:
     def accuracy(self) -> float | None:
         return (self.tp + self.tn) / self.compared if self.compared else None
 
-    @property
-    def empty(self) -> bool:
-        return not (self.tp or self.fp or self.fn or self.tn)
-
     def to_json(self) -> dict[str, Any]:
         return {
             "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn, "compared": self.compared,

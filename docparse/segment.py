@@ -24,6 +24,7 @@ from .header.patterns import (
     is_authority,
     is_motto,
     is_person_name,
+    is_title_line,
     patterns,
     strip_marks,
     title_name,
@@ -45,13 +46,13 @@ class Segment:
 
 def _is_header_line(line: Line) -> bool:
     """Lines that may stand above a title: issuer, motto, number, date."""
-    if line.blank:
-        return True
+    if line.blank or not any(c.isalnum() for c in line.text):
+        return True  # blank, or a rule line ("-------") under the issuer
     p = patterns()
     if is_motto(line) or p.number.match(line.fold) or p.date.search(line.fold):
         return True
     t = strip_marks(line.text)
-    if not is_upper_line(t):
+    if not is_upper_line(t, min_letters=2):
         return False
     # Capitals, but a signer's title or mode is the end of the previous document.
     return not (title_name(t) or p.signer_mode.match(line.fold) or is_authority(line) and "chu tich" in line.fold)
@@ -60,7 +61,30 @@ def _is_header_line(line: Line) -> bool:
 def _is_signoff(line: Line) -> bool:
     p = patterns()
     f = line.fold
-    return bool(p.recipients.match(f) or p.signer_mode.match(f) or title_name(strip_marks(line.text)))
+    return bool(p.recipients.match(f) or p.signer_mode.match(f) or is_title_line(line.text))
+
+
+def _title(lines: list[Line], i: int) -> tuple[str | None, int]:
+    """The type named by a title at line ``i`` and the index of its last line.
+
+    Exports sometimes break the title itself ("QUYẾT" / "ĐỊNH").
+    """
+    line = lines[i]
+    if line.blank or is_motto(line):
+        return None, i
+    t = title_type(line)
+    if t:
+        return t, i
+    words = strip_marks(line.text).split()
+    if len(words) == 1 and is_upper_line(words[0], min_letters=2):
+        j = next((k for k in range(i + 1, min(i + 3, len(lines))) if not lines[k].blank), None)
+        if j is not None:
+            joined = Line(text=line.text.strip() + " " + lines[j].text.strip(), fold="", index=line.index)
+            joined.fold = line.fold.strip() + " " + lines[j].fold.strip()
+            t = title_type(joined)
+            if t:
+                return t, j
+    return None, i
 
 
 def split_documents(lines: list[Line]) -> list[Segment]:
@@ -73,14 +97,16 @@ def split_documents(lines: list[Line]) -> list[Segment]:
         if line.blank:
             continue
         motto = is_motto(line)
-        ttype = None if motto else title_type(line)
+        ttype = None if motto else _title(lines, i)[0]
         split = False
         if motto and not in_motto and content > 0 or ttype and has_title and signed:
             split = True
         if split:
             j = i
-            while j - 1 > starts[-1] and _is_header_line(lines[j - 1]):
+            while j - 1 >= starts[-1] and _is_header_line(lines[j - 1]):
                 j -= 1
+            split = j > starts[-1]
+        if split:
             starts.append(j)
             has_title = signed = False
             content = 0
@@ -98,10 +124,10 @@ def split_documents(lines: list[Line]) -> list[Segment]:
         if not any(not x.blank for x in seg_lines):
             continue
         seg = Segment(lines=seg_lines)
-        for k, x in enumerate(seg_lines):
-            t = None if x.blank or is_motto(x) else title_type(x)
+        for k in range(len(seg_lines)):
+            t, last = _title(seg_lines, k)
             if t:
-                seg.title_at, seg.title_type = k, t
+                seg.title_at, seg.title_type = last, t
                 break
         segments.append(seg)
     return _drop_noise(segments)

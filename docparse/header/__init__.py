@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..model import Header
 from ..segment import Segment
-from . import attached, dateplace, doctype, issuer, number, recipients, signer, subject
+from . import attached, dateplace, doctype, identity, issuer, number, recipients, signer, subject
 
 
 def extract_header(seg: Segment) -> Header:
@@ -32,4 +32,12 @@ def extract_header(seg: Segment) -> Header:
         h.attached_date = att.date
         h.attached_issuer = att.issuer
     h.issuer = issuer.extract(seg, num, place)
+    if h.number is None and seg.title_at is None:
+        ident = identity.from_appendix(seg) or identity.from_summary(seg)
+        if ident:
+            h.number = ident.number
+            h.doc_type = ident.doc_type or h.doc_type
+            h.date = h.date or ident.date
+            h.issuer = h.issuer or ident.issuer
+            h.attached_to = h.attached_date = h.attached_issuer = None
     return h

@@ -19,6 +19,7 @@ _ISSUER = re.compile(r"\bc\w{1,2}a\s+(?P<body>.+?)\s*\)?\s*$")
 
 @dataclass
 class Attached:
+    doc_type: str | None
     number: str | None
     date: str | None
     issuer: str | None
@@ -29,16 +30,20 @@ def find_attached(lines: list[Line]) -> Attached | None:
     """The attachment line within the first lines after the title."""
     p = patterns()
     for i, line in enumerate(lines):
-        if not p.attached.match(line.fold):
-            continue
         text, f = line.text, line.fold
+        if not p.attached.match(f):
+            # "(Kèm" / "theo Công văn số …": the cue broken over two lines.
+            nxt = next((x for x in lines[i + 1: i + 2] if not x.blank), None)
+            if len(f.strip()) > 12 or nxt is None or not p.attached.match(f + " " + nxt.fold):
+                continue
         for nxt in lines[i + 1: i + 4]:  # the line often wraps
             if text.rstrip().endswith(")"):
                 break
             if not nxt.blank:
                 text, f = text + " " + nxt.text, f + " " + nxt.fold
-        m = re.search(r"kem\s+theo\s+\w+(?:\s+\w+)?\s+", f)
+        m = re.search(r"kem\s+theo\s+(\w+(?:\s+\w+)?)\s+", f)
         cut = m.end() if m else 0
+        doc_type = p.types.get(m.group(1)) if m else None
         after = text[cut:]
         number = None
         nm = re.match(r"\s*(?:s[o0-9]\s*:?\s*)?", f[cut:])
@@ -51,5 +56,5 @@ def find_attached(lines: list[Line]) -> Attached | None:
         if im:
             body = collapse_ws(im["body"]).rstrip(").")
             issuer = proper_name(expand_abbreviations(strip_position(body)))
-        return Attached(number=number, date=date, issuer=issuer, line=line.index)
+        return Attached(doc_type=doc_type, number=number, date=date, issuer=issuer, line=line.index)
     return None

@@ -82,7 +82,7 @@ def find_date(lines: list[Line]) -> DatePlace | None:
         if not m:
             # A date line broken in two ("Hà Tĩnh, ngày" / "02 tháng 12 năm 2025").
             nxt = next((x for x in lines[i + 1: i + 3] if not x.blank), None)
-            if nxt is None or "ng" not in f:
+            if nxt is None or not ("ngay" in f or f.rstrip().endswith(",")):
                 continue
             text, f = text + " " + nxt.text, f + " " + nxt.fold
             m = p.date.search(f)

@@ -25,9 +25,22 @@ def has_cong_van_subject(seg: Segment) -> bool:
     return any(p.cong_van.match(x.fold) for x in header_lines(seg))
 
 
+def opens_with_addressee(seg: Segment) -> bool:
+    """A document with no type line that opens with "Kính gửi" is a công văn."""
+    p = patterns()
+    for line in seg.lines[:30]:
+        if line.blank:
+            continue
+        if p.addressee.match(line.fold):
+            return True
+        if p.body_start.match(line.fold):
+            return False
+    return False
+
+
 def extract(seg: Segment, number: str | None) -> str | None:
     if seg.title_type:
         return seg.title_type
-    if has_cong_van_subject(seg):
+    if has_cong_van_subject(seg) or opens_with_addressee(seg):
         return "Công văn"
     return type_from_number(number) or ("Công văn" if number else None)

@@ -21,6 +21,11 @@ from .zone import header_lines
 
 
 @cache
+def _fields() -> list[list[str]]:
+    return sorted((fold(f).split() for f in rules.load("bodies")["fields"]), key=len, reverse=True)
+
+
+@cache
 def _heads() -> list[list[str]]:
     heads = [fold(h).split() for h in rules.load("bodies")["heads"]]
     heads += [fold(n).split() for n in rules.load("bodies")["named"]]
@@ -39,6 +44,14 @@ def split_bodies(text: str) -> list[str]:
     i = 0
     own = 0  # words of the current part beyond its head
     while i < len(words):
+        if parts:
+            # A field's own words ("NỘI VỤ") may look like a head ("VỤ").
+            field = next((f for f in _fields() if fw[i: i + len(f)] == f), None)
+            if field:
+                parts[-1] += words[i: i + len(field)]
+                i += len(field)
+                own += 1
+                continue
         hit = None
         for h in _heads():
             if fw[i: i + len(h)] == h:
@@ -132,8 +145,14 @@ def extract(seg: Segment, number: str | None, place: str | None) -> str | None:
     name = from_header(seg)
     if name:
         return name
-    start = seg.title_at or 0
-    body = authority_body(seg.lines[start: start + 40])
-    if body:
-        return with_place(body, place)
+    if seg.title_at is not None:
+        # Only the authority line between the subject and the first "Căn cứ".
+        zone = []
+        for line in seg.lines[seg.title_at + 1: seg.title_at + 25]:
+            if patterns().body_start.match(line.fold):
+                break
+            zone.append(line)
+        body = authority_body(zone)
+        if body:
+            return with_place(body, place)
     return from_symbol(number, place)

@@ -64,9 +64,11 @@ def find_number_line(lines: list[Line]) -> tuple[int, str] | None:
         if not m:
             continue
         rest = line.text[m.end():]
+        j = next_nonblank(lines, i)
         if not rest.strip():
-            j = next_nonblank(lines, i)
             rest = lines[j].text if j is not None else ""
+        elif rest.rstrip().endswith(("-", "/")) and j is not None:
+            rest = rest.rstrip() + lines[j].text.strip()  # "3783/QĐ-" / "UBND"
         num = parse_number(rest)
         if num:
             return i, num

@@ -28,10 +28,13 @@ class Patterns:
     body_start: re.Pattern[str]
     authority: re.Pattern[str]
     signer_mode: re.Pattern[str]
+    title_line: re.Pattern[str]
     signature_noise: re.Pattern[str]
     recipients: re.Pattern[str]
     addressee: re.Pattern[str]
     archive: re.Pattern[str]
+    summary: re.Pattern[str]
+    not_name_words: frozenset[str]
     titles: dict[str, str]  # lower-case title → proper spelling
     titles_fold: dict[str, str]  # fold → proper spelling, only where the fold is unambiguous
     types: dict[str, str]  # fold of a type name → its official name
@@ -54,10 +57,13 @@ def patterns() -> Patterns:
         body_start=re.compile(h["body_start"]),
         authority=re.compile(h["authority_line"]),
         signer_mode=re.compile(h["signer_mode"]),
+        title_line=re.compile(h["title_line"]),
         signature_noise=re.compile(h["signature_noise"]),
         recipients=re.compile(h["recipients_start"]),
         addressee=re.compile(h["addressee_start"]),
         archive=re.compile(h["archive_line"]),
+        summary=re.compile(h["summary_lead"]),
+        not_name_words=frozenset(h["not_name_words"]),
         titles={t.lower(): t for t in h["titles"]},
         titles_fold=_unambiguous_folds(h["titles"]),
         types=types,
@@ -77,13 +83,35 @@ def strip_marks(text: str) -> str:
     return collapse_ws(re.sub(r"^[\s*#_>\-–•+]+|[\s*_]+$", "", text))
 
 
+_MOTTO_WORDS = {"cong", "hoa", "xa", "hoi", "chu", "nghia", "viet", "nam"}
+
+
 def motto_span(line: Line) -> int | None:
-    """Where the national motto starts in the line (two columns may share it)."""
+    """Where the national motto starts in the line (two columns may share it).
+
+    Exports break the motto anywhere ("CỘNG HÒA XÃ" / "HỘI CHỦ NGHĨA VIỆT
+    NAM"), so the start walks back over motto words just before the match.
+    """
     best = None
+    end = 0
     for p in patterns().motto:
         m = p.search(line.fold)
-        if m and (best is None or m.start() < best):
-            best = m.start()
+        if m:
+            end = max(end, m.end())
+            if best is None or m.start() < best:
+                best = m.start()
+    if best is None:
+        return None
+    if sum(c.isalpha() for c in line.text[end:]) > 12:
+        return None  # the country's name inside a longer title or sentence
+    before = line.text[:best].strip()
+    if before and not is_upper_line(before, min_letters=1):
+        return None  # the country's name inside a sentence, not the motto
+    head = line.fold[:best]
+    words = head.split()
+    while words and words[-1] in _MOTTO_WORDS:
+        words.pop()
+        best = head.rfind(" " + line.fold[:best].split()[len(words)]) + 1 if words else 0
     return best
 
 
@@ -121,6 +149,19 @@ def is_authority(line: Line) -> bool:
     return is_upper_line(line.text) and bool(patterns().authority.match(line.fold))
 
 
+def mode_of(m: re.Match[str]) -> str:
+    """"KT" from a signer_mode match ("KT." or "K/T")."""
+    return (m["m1"] or m["m2"]).replace("/", "").upper()
+
+
+def is_title_line(text: str) -> bool:
+    """A signer's position in capitals: a known title or one shaped like it."""
+    t = strip_marks(text)
+    if not is_upper_line(t) or len(t.split()) > 9:
+        return False
+    return bool(title_name(t) or patterns().title_line.match(fold(t)))
+
+
 def title_name(text: str) -> str | None:
     """Proper spelling of a signer's position ("PHÓ CHỦ TỊCH" → "Phó Chủ tịch")."""
     t = collapse_ws(strip_marks(text)).strip(" .,:")
@@ -142,4 +183,6 @@ def is_person_name(text: str) -> bool:
     if title_name(t) or is_upper_line(t) and len(words) > 5:
         return False
     f = fold(t)
+    if is_upper_line(t) and sum(w in patterns().not_name_words for w in f.split()) >= 2:
+        return False
     return not re.match(r"^(noi nhan|kinh gui|luu|nhu|cong hoa|doc lap|so|ngay|tm|kt|tl|tuq)\b", f)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ..model import Line
-from ..normalize import collapse_ws, is_upper_line
+from ..normalize import collapse_ws
 from ..segment import Segment
-from .patterns import is_person_name, patterns, strip_marks, title_name
+from .patterns import is_person_name, is_title_line, patterns
 
 _ITEM = re.compile(r"^\s*[-–•+]\s*")
 
@@ -30,7 +30,7 @@ def _read_list(lines: list[Line], start: int, first_rest: str) -> list[str]:
         body = _ITEM.sub("", f)
         if p.archive.match(body):
             break
-        if p.signer_mode.match(body) or (title_name(strip_marks(t)) and is_upper_line(t)):
+        if p.signer_mode.match(body) or is_title_line(t):
             continue  # the signature column interleaved with the list
         if is_person_name(t):
             continue
@@ -57,7 +57,7 @@ def extract(seg: Segment) -> list[str]:
         if m:
             rest = line.text[m.end():].lstrip(" :")
             # The right column (the signer's title) may share the line.
-            if rest and (title_name(strip_marks(rest)) or p.signer_mode.match(rest.lower())):
+            if rest and (is_title_line(rest) or p.signer_mode.match(rest.lower())):
                 rest = ""
             got = _read_list(lines, i, rest)
             out += [x for x in got if x not in out]

@@ -7,9 +7,7 @@ import re
 from ..model import Line, Signer
 from ..normalize import collapse_ws, fold, is_upper_line, sentence_case
 from ..segment import Segment
-from .patterns import is_person_name, patterns, strip_marks, title_name
-
-_MODES = {"tm": "TM", "kt": "KT", "tl": "TL", "tuq": "TUQ", "q": "Q"}
+from .patterns import is_person_name, is_title_line, mode_of, patterns, strip_marks, title_name
 
 
 def _pretty_title(text: str) -> str:
@@ -39,7 +37,7 @@ def _signature_blocks(lines: list[Line]) -> list[int]:
         m = p.recipients.match(line.fold)
         if m:
             t = strip_marks(line.text[m.end():]).lstrip(":").strip()
-        if p.signer_mode.match(fold(t)) or (title_name(t) and is_upper_line(t)):
+        if p.signer_mode.match(fold(t)) or is_title_line(t):
             out.append(i)
     return out
 
@@ -53,8 +51,8 @@ def extract(seg: Segment) -> Signer | None:
     # Stacked lines (TM. … / KT. … / title) form one block: keep each block's first line.
     starts = [i for k, i in enumerate(found) if k == 0 or i - found[k - 1] > 3]
     p = patterns()
-    # The last block that is followed by a name, else the last block.
-    for start in reversed(starts):
+    # The first block followed by a name (appendix tables come after), else the last block.
+    for start in [*starts[:-1], starts[-1]]:
         modes: list[tuple[str, str]] = []
         title: str | None = None
         name: str | None = None
@@ -75,11 +73,17 @@ def extract(seg: Segment) -> Signer | None:
             f = fold(t)
             mm = p.signer_mode.match(f)
             if mm:
-                modes.append((_MODES[mm.group(1)], t[mm.start("for"):]))
+                modes.append((mode_of(mm), t[mm.start("for"):]))
                 title = None
                 continue
-            if title_name(t) and is_upper_line(t):
+            if modes and not modes[-1][1].strip() and is_upper_line(t):
+                modes[-1] = (modes[-1][0], t)  # "KT." alone, its object on the next line
+                continue
+            if is_title_line(t):
                 title = t
+                continue
+            if title and title.rstrip().endswith((",", "-")) and is_upper_line(t):
+                title = title + " " + t  # a long title wrapped over two lines
                 continue
             if is_upper_line(t) and modes and title is None and not name:
                 # A mode's object broken over two lines ("TM. ỦY BAN" / "NHÂN DÂN").
@@ -88,6 +92,12 @@ def extract(seg: Segment) -> Signer | None:
                 continue
             if t.startswith("-") or p.archive.match(f) or p.signature_noise.match(f):
                 continue
+            if len(t.split()) == 1 and t[:1].isupper() and t.isalpha():
+                # A name broken after the family name ("Vũ" / "Chiến Thắng").
+                nxt = next((x for x in lines[i: i + 2] if not x.blank), None)
+                if nxt is not None and is_person_name(t + " " + strip_marks(nxt.text)):
+                    name = t + " " + strip_marks(nxt.text)
+                    break
             if is_person_name(t):
                 name = t
                 break
