@@ -50,6 +50,12 @@ def extract(seg: Segment) -> Signer | None:
         return None
     # Stacked lines (TM. … / KT. … / title) form one block: keep each block's first line.
     starts = [i for k, i in enumerate(found) if k == 0 or i - found[k - 1] > 3]
+    # The sign-off stands beside or under "Nơi nhận"; blocks far above it are body text.
+    p = patterns()
+    recip = next((i for i, x in enumerate(lines) if p.recipients.match(x.fold)), None)
+    if recip is not None:
+        near = [i for i in starts if i >= recip - 15]
+        starts = near or starts
     p = patterns()
     # The first block followed by a name (appendix tables come after), else the last block.
     for start in [*starts[:-1], starts[-1]]:

@@ -483,6 +483,23 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     return out
 
 
+def _under_overlay_removed(chars: list[Char], ov: list[Char]) -> list[Char]:
+    """Drop the blank characters an overlay is printed over.
+
+    Drafts leave room for the number with spaces (``Số:      /SCT``); once the
+    stamp fills that room those spaces would split ``4378`` into ``4 3 7 8``.
+    """
+    boxes = [(c["x0"], c["x1"], c["top"], c["bottom"]) for c in ov]
+    out = []
+    for c in chars:
+        if c["text"].isspace() and any(
+            c["x0"] < x1 and c["x1"] > x0 and c["top"] < bottom and c["bottom"] > top for x0, x1, top, bottom in boxes
+        ):
+            continue
+        out.append(c)
+    return out
+
+
 def _read_page(page, page_no: int, rsrc) -> tuple[list[Paragraph | Table], int, int]:  # type: ignore[no-untyped-def]
     """Blocks of one page, the number of text characters, and how many of them were overlays."""
     chars = [c for c in page.chars if c.get("upright", True)]
@@ -491,7 +508,9 @@ def _read_page(page, page_no: int, rsrc) -> tuple[list[Paragraph | Table], int, 
     except Exception:  # noqa: BLE001 - a broken annotation must not lose the page
         ov = []
     ov = [c for c in ov if c.get("upright", True) and c["text"].strip()]
-    chars = _dedupe(chars + ov)
+    if ov:
+        chars = _under_overlay_removed(chars, ov) + ov
+    chars = _dedupe(chars)
     n_text = sum(1 for c in chars if not c["text"].isspace())
     if not n_text:
         return [], 0, 0
