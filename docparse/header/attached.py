@@ -54,7 +54,7 @@ def find_attached(lines: list[Line]) -> Attached | None:
         im = _ISSUER.search(text)
         issuer = None
         if im:
-            body = collapse_ws(im["body"]).rstrip(").")
+            body = collapse_ws(im["body"]).rstrip(").*_ ")
             issuer = proper_name(expand_abbreviations(strip_position(body)))
         return Attached(doc_type=doc_type, number=number, date=date, issuer=issuer, line=line.index)
     return None

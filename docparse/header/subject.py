@@ -12,6 +12,7 @@ from .zone import header_lines
 
 _VE_VIEC = re.compile(r"^\s*(v/v|v\.v|ve viec)\s*[:.]?\s*")
 _TERMINAL = re.compile(r"[.;:!?]\s*$")
+_DATE_START = re.compile(r"^[^,\d]{2,40},?\s*ng\w{0,2}y\s*(\d|$)")
 
 
 def _strip_ve_viec(text: str) -> str:
@@ -26,7 +27,7 @@ def _stops(line: Line) -> bool:
     return bool(
         p.attached.match(f) or p.body_start.match(f) or p.addressee.match(f) or p.number.match(f)
         or p.date.search(f) or is_motto(line) or t.startswith(("(", "-----", "___", "***"))
-        or re.match(r"^[-_=*. ]{3,}$", t)
+        or re.match(r"^[-_=*. ]{3,}$", t) or _DATE_START.match(f)
     )
 
 
@@ -83,6 +84,8 @@ def from_ve_viec(seg: Segment) -> str | None:
         parts = [strip_marks(line.text[m.end():])]
         for nxt in lines[i + 1:]:
             if nxt.blank or _stops(nxt) or nxt.col != line.col or nxt.table != line.table:
+                break
+            if parts[-1].endswith("."):
                 break
             if is_upper_line(nxt.text) and not is_upper_line(parts[-1] or "x"):
                 break

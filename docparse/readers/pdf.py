@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import io
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
@@ -302,7 +303,13 @@ def _find_bands(lines: list[_Line], min_gap: float) -> list[tuple[int, int, tupl
             j += 1
         gap = _band_gap(lines[i:j], min_gap) if j - i >= 2 else None
         if gap is not None:
-            bands.append((i, j, gap))
+            # Lines on the left only at the start of a band lower on the page are
+            # the end of the paragraph above ("thực hiện./." before "Nơi nhận").
+            start = i
+            if i > 0:
+                while start < j and all(w.x1 <= gap[0] for w in lines[start].words):
+                    start += 1
+            bands.append((start, j, gap))
             i = j
         else:
             i += 1
@@ -483,21 +490,45 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     return out
 
 
-def _under_overlay_removed(chars: list[Char], ov: list[Char]) -> list[Char]:
-    """Drop the blank characters an overlay is printed over.
+def _drop_phantom_spaces(chars: list[Char]) -> list[Char]:
+    """Drop blank characters that something visible is printed over.
 
-    Drafts leave room for the number with spaces (``Số:      /SCT``); once the
-    stamp fills that room those spaces would split ``4378`` into ``4 3 7 8``.
+    Drafts leave room for the number and day with spaces (``Số:      /SCT``);
+    once a signing stamp (or a flattened copy of it) fills that room, those
+    spaces would split ``4378`` into ``4 3 7 8``.
     """
-    boxes = [(c["x0"], c["x1"], c["top"], c["bottom"]) for c in ov]
-    out = []
+    spaces = [c for c in chars if c["text"].isspace()]
+    if not spaces:
+        return chars
+    buckets: dict[int, list[tuple[float, float, float, float]]] = {}
     for c in chars:
-        if c["text"].isspace() and any(
-            c["x0"] < x1 and c["x1"] > x0 and c["top"] < bottom and c["bottom"] > top for x0, x1, top, bottom in boxes
-        ):
+        if not c["text"].isspace():
+            buckets.setdefault(int(c["top"] // 8), []).append((c["x0"], c["x1"], c["top"], c["bottom"]))
+    index = {k: ([b[0] for b in sorted(v)], sorted(v)) for k, v in buckets.items()}
+    phantom = set()
+    for sp in spaces:
+        sx0, sx1, stop, sbottom = sp["x0"] + 0.5, sp["x1"] - 0.5, sp["top"], sp["bottom"]
+        if sx1 <= sx0:
             continue
-        out.append(c)
-    return out
+        k0 = int(stop // 8)
+        hit = False
+        for k in (k0 - 1, k0, k0 + 1):
+            if k not in index:
+                continue
+            x0s, boxes = index[k]
+            j = bisect_left(x0s, sx1)
+            while j > 0 and not hit:
+                j -= 1
+                x0, x1, top, bottom = boxes[j]
+                if x0 < sx0 - 40:
+                    break
+                if x1 > sx0 and x0 < sx1 and top < sbottom and bottom > stop:
+                    hit = True
+            if hit:
+                break
+        if hit:
+            phantom.add(id(sp))
+    return [c for c in chars if id(c) not in phantom] if phantom else chars
 
 
 def _read_page(page, page_no: int, rsrc) -> tuple[list[Paragraph | Table], int, int]:  # type: ignore[no-untyped-def]
@@ -508,9 +539,10 @@ def _read_page(page, page_no: int, rsrc) -> tuple[list[Paragraph | Table], int, 
     except Exception:  # noqa: BLE001 - a broken annotation must not lose the page
         ov = []
     ov = [c for c in ov if c.get("upright", True) and c["text"].strip()]
-    if ov:
-        chars = _under_overlay_removed(chars, ov) + ov
-    chars = _dedupe(chars)
+    chars = _drop_phantom_spaces(_dedupe(chars + ov))
+    for c in chars:
+        if c["text"].startswith("(cid:"):
+            c["text"] = "\ufffd"  # a glyph without a Unicode mapping
     n_text = sum(1 for c in chars if not c["text"].isspace())
     if not n_text:
         return [], 0, 0
