@@ -102,6 +102,16 @@ class Line:
         return not self.text.strip()
 
 
+@dataclass
+class Segment:
+    """One document's lines, with the landmarks found while splitting."""
+
+    lines: list[Line]
+    title_at: int | None = None  # position in ``lines`` of the title line
+    title_type: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
 # ---------------------------------------------------------------- result side
 
 

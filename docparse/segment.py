@@ -18,7 +18,6 @@ The split point then walks back over the header lines printed just above
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .header.patterns import (
     is_authority,
@@ -30,18 +29,8 @@ from .header.patterns import (
     title_name,
     title_type,
 )
-from .model import Line
+from .model import Line, Segment
 from .normalize import is_upper_line
-
-
-@dataclass
-class Segment:
-    """One document's lines, with the landmarks found while splitting."""
-
-    lines: list[Line]
-    title_at: int | None = None  # position in ``lines`` of the title line
-    title_type: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _is_header_line(line: Line) -> bool:

@@ -154,6 +154,10 @@ def test_issuer_fallbacks(text, expected):
      "Ban hành Kế hoạch triển khai thực hiện Nghị định số 87/2020/NĐ-CP ngày 28/7/2020 của Chính phủ"),
     ("QUYẾT ĐỊNH\nVỀ VIỆC PHÊ DUYỆT DANH MỤC ĐỊA ĐIỂM\nTRÊN ĐỊA BÀN TỈNH BẮC NINH NĂM 2026\n"
      "ỦY BAN NHÂN DÂN TỈNH BẮC NINH\nCăn cứ Luật", "PHÊ DUYỆT DANH MỤC ĐỊA ĐIỂM TRÊN ĐỊA BÀN TỈNH BẮC NINH NĂM 2026"),
+    # seed 000: a date inside the subject is not the date line.
+    ("Hà Nội, ngày tháng 10 năm 2020\n\nKẾ HOẠCH\n\nTriển khai thực hiện Nghị định số 87/2020/NĐ-CP ngày 28 tháng 7 "
+     "năm 2020 của Chính phủ\n\n(Ban hành kèm theo Quyết định số 2168/QĐ-BTP)",
+     "Triển khai thực hiện Nghị định số 87/2020/NĐ-CP ngày 28 tháng 7 năm 2020 của Chính phủ"),
     ("KẾ HOẠCH\nTriển khai thực hiện cập nhật dữ liệu\n(Ban hành kèm theo Quyết định số 1/QĐ-UBND)",
      "Triển khai thực hiện cập nhật dữ liệu"),
     ("BỘ NỘI VỤ\nSố:10988/BNV-CQĐP\nV/v tuyên truyền chủ trương, chính sách của\nĐảng, Nhà nước.\n"

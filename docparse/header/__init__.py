@@ -7,8 +7,7 @@ header does not print.
 
 from __future__ import annotations
 
-from ..model import Header
-from ..segment import Segment
+from ..model import Header, Segment
 from . import attached, dateplace, doctype, identity, issuer, number, recipients, signer, subject
 
 

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from ..model import Line
+from ..model import Line, Segment
 from ..normalize import fold
-from ..segment import Segment
 from ..units import _vocab, place_name
 from .patterns import patterns
 from .zone import header_lines
@@ -78,14 +77,14 @@ def find_date(lines: list[Line]) -> DatePlace | None:
         if line.blank:
             continue
         text, f = line.text, line.fold
-        m = p.date.search(f)
+        m = p.date.search(f) or p.date_nocomma.match(f)
         if not m:
             # A date line broken in two ("Hà Tĩnh, ngày" / "02 tháng 12 năm 2025").
             nxt = next((x for x in lines[i + 1: i + 3] if not x.blank), None)
             if nxt is None or not ("ngay" in f or f.rstrip().endswith(",")):
                 continue
             text, f = text + " " + nxt.text, f + " " + nxt.fold
-            m = p.date.search(f)
+            m = p.date.search(f) or p.date_nocomma.match(f)
             if not m:
                 continue
         place = clean_place(text[m.start("place"): m.end("place")])

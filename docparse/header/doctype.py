@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..segment import Segment
+from ..model import Segment
 from .patterns import patterns
 from .zone import header_lines
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model import Segment
 from ..normalize import collapse_ws
-from ..segment import Segment
 from ..units import expand_abbreviations, proper_name, strip_position
 from .attached import find_attached
 from .dateplace import iso_date

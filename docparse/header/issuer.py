@@ -12,9 +12,8 @@ import re
 from functools import cache
 
 from .. import rules
-from ..model import Line
+from ..model import Line, Segment
 from ..normalize import collapse_ws, fold, is_upper_line
-from ..segment import Segment
 from ..units import expand_abbreviations, join_parent, proper_name, strip_position
 from .patterns import is_authority, motto_span, patterns, strip_marks, title_type
 from .zone import header_lines

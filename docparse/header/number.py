@@ -6,9 +6,8 @@ import re
 from functools import cache
 
 from .. import rules
-from ..model import Line
+from ..model import Line, Segment
 from ..normalize import fold
-from ..segment import Segment
 from .patterns import patterns
 from .zone import header_lines, next_nonblank
 

@@ -23,6 +23,7 @@ class Patterns:
     number: re.Pattern[str]
     number_nocolon: re.Pattern[str]
     date: re.Pattern[str]
+    date_nocomma: re.Pattern[str]
     cong_van: re.Pattern[str]
     attached: re.Pattern[str]
     body_start: re.Pattern[str]
@@ -52,6 +53,7 @@ def patterns() -> Patterns:
         number=re.compile(h["number_line"]),
         number_nocolon=re.compile(h["number_line_nocolon"]),
         date=re.compile(h["date_line"]),
+        date_nocomma=re.compile(h["date_line_nocomma"]),
         cong_van=re.compile(h["cong_van_subject"]),
         attached=re.compile(h["attached_line"]),
         body_start=re.compile(h["body_start"]),

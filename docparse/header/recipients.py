@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Line
+from ..model import Line, Segment
 from ..normalize import collapse_ws
-from ..segment import Segment
 from .patterns import is_person_name, is_title_line, patterns
 
 _ITEM = re.compile(r"^\s*[-–•+]\s*")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Line, Signer
+from ..model import Line, Segment, Signer
 from ..normalize import collapse_ws, fold, is_upper_line, sentence_case
-from ..segment import Segment
 from .patterns import is_person_name, is_title_line, mode_of, patterns, strip_marks, title_name
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Line
+from ..model import Line, Segment
 from ..normalize import collapse_ws, fold, is_upper_line
-from ..segment import Segment
 from .patterns import is_authority, is_motto, patterns, strip_marks
 from .zone import header_lines
 

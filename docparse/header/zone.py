@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Line
-from ..segment import Segment
+from ..model import Line, Segment
 from .patterns import patterns
 
 
