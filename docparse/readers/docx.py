@@ -354,8 +354,8 @@ class _Reader:
             if label:
                 text = label + text
         n = state.chars
-        return Paragraph(text=text, bold=n > 0 and 2 * state.bold > n, italic=n > 0 and 2 * state.italic > n,
-                         ), state.boxes
+        para = Paragraph(text=text, bold=n > 0 and 2 * state.bold > n, italic=n > 0 and 2 * state.italic > n)
+        return para, state.boxes
 
     def inline(self, parent, st: _ParaState) -> None:  # type: ignore[no-untyped-def]
         for el in parent:
@@ -578,7 +578,7 @@ def _app_pages(data: bytes) -> int | None:
     except (KeyError, zipfile.BadZipFile, OSError):
         return None
     m = re.search(rb"<(?:\w+:)?Pages>\s*(\d+)\s*</", xml)
-    return int(m.group(1)) if m else None
+    return int(m.group(1)) or None if m else None
 
 
 def read_docx(data: bytes, *, max_pages: int = 500) -> SourceDocument:

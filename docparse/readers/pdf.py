@@ -10,15 +10,19 @@ Per page:
    through pdfminer's interpreter with the matrix that maps the form's BBox
    onto the annotation's ``/Rect`` (PDF 32000-1 §12.5.5), so their characters
    land at their printed position and merge with the page's own words:
-   ``Số: /SCT-CN`` + overlay ``4378`` reads ``Số: 4378/SCT-CN``.
+   ``Số: /SCT - CN`` + overlay ``4378`` reads ``Số: 4378 /SCT - CN``, as
+   ``pdftotext -layout`` prints it. Blank characters that something visible
+   is printed over (the spaces a draft leaves for the number) are dropped, so
+   the digits stay one word.
 2. **Tables** from pdfplumber's table finder, on visible ruling only
    (white-filled rectangles that some generators put behind every word are
    ignored), kept only if no word crosses a cell border; their words are not
    repeated as paragraphs.
-3. **Lines** clustered by vertical overlap (so an overlay in a slightly
-   different font size still joins its line).
+3. **Lines** clustered by the vertical centres of words (an overlay in another
+   font size still joins its line; a 14 pt title beside 10 pt lines does not
+   glue two of them together).
 4. **Column bands**: runs of lines that share an empty vertical strip with text
-   on both sides in at least two lines — the header (issuer | Quốc hiệu, Số |
+   on both sides of it — the header (issuer | Quốc hiệu, Số |
    place and date) and the signature block (Nơi nhận | signer) — come out as a
    ``column="left"`` paragraph followed by a ``column="right"`` one instead of
    being interleaved line by line.
@@ -237,21 +241,36 @@ def _make_words(chars: list[Char]) -> list[_Word]:
 
 
 def _make_lines(words: list[_Word]) -> list[_Line]:
-    """Cluster words into lines by vertical overlap; words in a line sorted by x."""
+    """Cluster words into lines by their vertical centres; words in a line sorted by x.
+
+    Centres, not extents: a 14 pt "KT. CHỦ TỊCH" beside two 10 pt "Nơi nhận"
+    lines must not glue those two lines together.
+    """
     lines: list[_Line] = []
+    centres: list[float] = []  # running mean of each line's word centres
+    counts: list[int] = []
+    heights: list[float] = []  # height of each line's first word
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
         h = max(w.bottom - w.top, 0.1)
-        target = None
-        for line in lines[-4:]:
-            overlap = min(line.bottom, w.bottom) - max(line.top, w.top)
-            if overlap >= 0.5 * min(h, max(line.height, 0.1)):
-                target = line
-        if target is None:
+        cy = (w.top + w.bottom) / 2
+        target = -1
+        best = None
+        for k in range(max(0, len(lines) - 4), len(lines)):
+            d = abs(cy - centres[k])
+            if d <= 0.5 * min(h, heights[k]) and (best is None or d < best):
+                target, best = k, d
+        if target < 0:
             lines.append(_Line([w], w.top, w.bottom))
+            centres.append(cy)
+            counts.append(1)
+            heights.append(h)
         else:
-            target.words.append(w)
-            target.top = min(target.top, w.top)
-            target.bottom = max(target.bottom, w.bottom)
+            line = lines[target]
+            line.words.append(w)
+            line.top = min(line.top, w.top)
+            line.bottom = max(line.bottom, w.bottom)
+            counts[target] += 1
+            centres[target] += (cy - centres[target]) / counts[target]
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
     lines.sort(key=lambda ln: ln.top)
@@ -278,17 +297,59 @@ def _free_intervals(lines: list[_Line], min_gap: float) -> list[tuple[float, flo
 
 
 def _band_gap(lines: list[_Line], min_gap: float) -> tuple[float, float] | None:
-    """The empty strip splitting ``lines`` in two columns, if there is one."""
+    """The empty strip splitting ``lines`` in two columns, if there is one.
+
+    A strip counts when at least one line has text on both sides of it and at
+    least two lines have text on each side (the signature block interleaves
+    10 pt "Nơi nhận" lines with 14 pt title lines, so few lines are two-sided).
+    """
     best = None
     best_key = None
     for a, b in _free_intervals(lines, min_gap):
+        left = sum(1 for ln in lines if ln.x0 < a)
+        right = sum(1 for ln in lines if ln.x1 > b)
         both = sum(1 for ln in lines if ln.x0 < a and ln.x1 > b)
-        key = (both, b - a)
+        if both < 1 or left < 2 or right < 2:
+            continue
+        key = (min(left, right), both, b - a)
         if best_key is None or key > best_key:
             best, best_key = (a, b), key
-    if best is None or best_key is None or best_key[0] < 2:
-        return None
     return best
+
+
+def _fits_band(band: list[_Line], line: _Line, min_gap: float) -> bool:
+    """May ``line`` extend ``band`` (whose lines already share an empty strip)?
+
+    Two-sided lines always may. A line with text on one side only must sit
+    under that side's column rather than be centred on the page (a title such
+    as "THÔNG TƯ" right under the header), and a left-side one must not be
+    separated from the band by a blank line ("Kính gửi:" under the subject);
+    the right side keeps the signer's name that follows the space left for
+    the signature.
+    """
+    gap = _band_gap([*band, line], min_gap)
+    if gap is None:
+        return True
+    g0, g1 = gap
+    if line.x0 < g0 and line.x1 > g1:
+        return True
+    two = [ln for ln in band if ln.x0 < g0 and ln.x1 > g1]
+    lo = min(ln.x0 for ln in two)
+    hi = max(ln.x1 for ln in two)
+    centre = (line.x0 + line.x1) / 2
+    if line.x1 <= g0:
+        side = median((ln.x0 + max(w.x1 for w in ln.words if w.x1 <= g0)) / 2 for ln in two)
+        height = median(ln.height for ln in band)
+        if line.top - band[-1].bottom > 1.6 * max(height, 1.0):
+            return False
+    else:
+        side = median((min(w.x0 for w in ln.words if w.x0 >= g1) + ln.x1) / 2 for ln in two)
+    return abs(centre - side) < abs(centre - (lo + hi) / 2)
+
+
+def _continues(prev: _Line, line: _Line) -> bool:
+    """Does ``line`` read as the next line of ``prev``'s paragraph (same size, ordinary spacing)?"""
+    return abs(prev.size - line.size) < 0.6 and line.top - prev.bottom <= 0.8 * max(prev.height, 1.0)
 
 
 def _find_bands(lines: list[_Line], min_gap: float) -> list[tuple[int, int, tuple[float, float]]]:
@@ -299,16 +360,17 @@ def _find_bands(lines: list[_Line], min_gap: float) -> list[tuple[int, int, tupl
     while i < n:
         j = i + 1
         # Grow while a wide enough common empty strip remains.
-        while j < n and _free_intervals(lines[i:j + 1], min_gap):
+        while j < n and _free_intervals(lines[i:j + 1], min_gap) and _fits_band(lines[i:j], lines[j], min_gap):
             j += 1
         gap = _band_gap(lines[i:j], min_gap) if j - i >= 2 else None
         if gap is not None:
             # Lines on the left only at the start of a band lower on the page are
             # the end of the paragraph above ("thực hiện./." before "Nơi nhận").
             start = i
-            if i > 0:
-                while start < j and all(w.x1 <= gap[0] for w in lines[start].words):
-                    start += 1
+            while start < j and start > 0 and _continues(lines[start - 1], lines[start]) and all(
+                w.x1 <= gap[0] for w in lines[start].words
+            ):
+                start += 1
             bands.append((start, j, gap))
             i = j
         else:
@@ -464,9 +526,9 @@ def _paragraphs(lines: list[_Line], page_no: int, left: float, right: float) -> 
     return out
 
 
-def _mark_page_numbers(items: list[tuple[float, Paragraph]], lines: list[_Line]) -> None:
+def _mark_page_numbers(items: list[tuple[float, Paragraph]]) -> None:
     """A bare number alone as the first or last line of a page is a page number."""
-    if not items or not lines:
+    if not items:
         return
     for k in (0, len(items) - 1):
         _, para = items[k]
@@ -507,8 +569,9 @@ def _drop_phantom_spaces(chars: list[Char]) -> list[Char]:
     index = {k: ([b[0] for b in sorted(v)], sorted(v)) for k, v in buckets.items()}
     phantom = set()
     for sp in spaces:
-        sx0, sx1, stop, sbottom = sp["x0"] + 0.5, sp["x1"] - 0.5, sp["top"], sp["bottom"]
-        if sx1 <= sx0:
+        sx0, sx1, stop, sbottom = sp["x0"], sp["x1"], sp["top"], sp["bottom"]
+        need = 0.5 * (sx1 - sx0)  # covered at least half-way
+        if need <= 0:
             continue
         k0 = int(stop // 8)
         hit = False
@@ -522,13 +585,38 @@ def _drop_phantom_spaces(chars: list[Char]) -> list[Char]:
                 x0, x1, top, bottom = boxes[j]
                 if x0 < sx0 - 40:
                     break
-                if x1 > sx0 and x0 < sx1 and top < sbottom and bottom > stop:
+                if min(x1, sx1) - max(x0, sx0) >= need and top < sbottom and bottom > stop:
                     hit = True
             if hit:
                 break
         if hit:
             phantom.add(id(sp))
     return [c for c in chars if id(c) not in phantom] if phantom else chars
+
+
+def _segment_items(lines: list[_Line], page_no: int, min_gap: float, left: float,
+                   right: float) -> list[tuple[float, Paragraph]]:
+    """Paragraphs of a run of lines: column bands split in two, the rest grouped."""
+    out: list[tuple[float, Paragraph]] = []
+    used = 0
+    for i, j, (g0, g1) in _find_bands(lines, min_gap):
+        out += _paragraphs(lines[used:i], page_no, left, right)
+        band = lines[i:j]
+        for column, pick in (("left", lambda w, g0=g0: w.x1 <= g0), ("right", lambda w, g1=g1: w.x0 >= g1)):
+            texts, n, b, it = [], 0, 0, 0
+            for ln in band:
+                ws = [w for w in ln.words if pick(w)]
+                if not ws:
+                    continue
+                texts.append(ln.text(ws))
+                c = ln.counts(ws)
+                n, b, it = n + c[0], b + c[1], it + c[2]
+            if texts:
+                out.append((band[0].top, Paragraph(text="\n".join(texts), bold=_majority(n, b),
+                                                   italic=_majority(n, it), page=page_no, column=column)))
+        used = j
+    out += _paragraphs(lines[used:], page_no, left, right)
+    return out
 
 
 def _read_page(page, page_no: int, rsrc) -> tuple[list[Paragraph | Table], int, int]:  # type: ignore[no-untyped-def]
@@ -558,31 +646,21 @@ def _read_page(page, page_no: int, rsrc) -> tuple[list[Paragraph | Table], int, 
         items.append((top, _table_block(box, inside, page_no)))
     lines = _make_lines(free_words)
     if lines:
-        sizes = [ln.size for ln in lines]
-        min_gap = max(10.0, 1.2 * median(sizes))
+        min_gap = max(10.0, 1.2 * median(ln.size for ln in lines))
         left = min(ln.x0 for ln in lines)
         right = max(ln.x1 for ln in lines)
-        used = 0
+        # Tables cut the flow: no paragraph or column band runs across one.
+        cuts = sorted(box.bbox[1] for box in tables)
+        segments: list[list[_Line]] = [[]]
+        for ln in lines:
+            while cuts and ln.top > cuts[0]:
+                cuts.pop(0)
+                segments.append([])
+            segments[-1].append(ln)
         para_items: list[tuple[float, Paragraph]] = []
-        for i, j, (g0, g1) in _find_bands(lines, min_gap):
-            para_items += _paragraphs(lines[used:i], page_no, left, right)
-            band = lines[i:j]
-            for column, pick in (("left", lambda w, g0=g0: w.x1 <= g0), ("right", lambda w, g1=g1: w.x0 >= g1)):
-                texts, n, b, it = [], 0, 0, 0
-                for ln in band:
-                    ws = [w for w in ln.words if pick(w)]
-                    if not ws:
-                        continue
-                    texts.append(ln.text(ws))
-                    c = ln.counts(ws)
-                    n, b, it = n + c[0], b + c[1], it + c[2]
-                if texts:
-                    para_items.append((band[0].top, Paragraph(text="\n".join(texts), bold=_majority(n, b),
-                                                              italic=_majority(n, it), page=page_no,
-                                                              column=column)))
-            used = j
-        para_items += _paragraphs(lines[used:], page_no, left, right)
-        _mark_page_numbers(para_items, lines)
+        for seg in segments:
+            para_items += _segment_items(seg, page_no, min_gap, left, right)
+        _mark_page_numbers(para_items)
         items += para_items
     # Stable sort keeps left before right for bands (same top).
     items.sort(key=lambda it: it[0])
@@ -652,6 +730,8 @@ def read_pdf(data: bytes, *, max_pages: int = 500) -> SourceDocument:
     if empty_pages:
         pages_txt = ", ".join(map(str, empty_pages[:10])) + ("..." if len(empty_pages) > 10 else "")
         warnings.append(f"Trang không có lớp văn bản (ảnh quét?): {pages_txt}")
+    if b"%%EOF" not in data[-2048:]:
+        warnings.append("Tệp PDF có vẻ bị cắt cụt (thiếu phần cuối): có thể thiếu nội dung")
     if overlay:
         warnings.append(f"Đã lấy {overlay} ký tự từ lớp phủ (chữ ký số/chú thích) trên trang")
     from .text import text_score

@@ -105,12 +105,10 @@ def _candidates(data: bytes) -> list[str]:
     even, odd = _nul_pattern(sample)
     out: list[str] = []
     # BOM-less UTF-16: ASCII and Latin letters have a NUL high byte, so NULs
-    # pile up on one parity (odd offsets for LE, even for BE).
-    if len(data) % 2 == 0 or len(data) > 1:
-        if odd > 0.2 and even < odd / 4:
-            out.append("utf-16-le")
-        if even > 0.2 and odd < even / 4:
-            out.append("utf-16-be")
+    # pile up on one parity (odd offsets for LE, even for BE). The parity
+    # decides which goes first (the tie-break); the score decides the winner.
+    if even or odd:
+        out += ["utf-16-le", "utf-16-be"] if odd >= even else ["utf-16-be", "utf-16-le"]
     out += ["utf-8", "cp1258"]
     return out
 
@@ -118,6 +116,23 @@ def _candidates(data: bytes) -> list[str]:
 def _decode(data: bytes, enc: str) -> str:
     """Decode with replacement characters (counted as damage by :func:`text_score`)."""
     return data.decode(enc, errors="replace")
+
+
+_SAMPLE = 100_000
+
+
+def _score_sampled(text: str) -> float:
+    """:func:`text_score` on the head, middle and tail of a long text, plus its decode errors.
+
+    Scoring is a Python loop; decoding is not. Long files are scored on samples
+    but replacement characters are counted over the whole decoding.
+    """
+    if len(text) <= 3 * _SAMPLE:
+        return text_score(text)
+    mid = len(text) // 2
+    sample = text[:_SAMPLE] + text[mid:mid + _SAMPLE] + text[-_SAMPLE:]
+    rest = text.count("\ufffd") - sample.count("\ufffd")
+    return text_score(sample) - 3 * max(0, rest) / len(text)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -133,7 +148,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         except (LookupError, UnicodeError):
             continue
         text = unicodedata.normalize("NFC", text)
-        score = text_score(text)
+        score = _score_sampled(text)
         # Higher score wins; on a tie the earlier candidate (UTF-16 when the
         # NUL pattern says so, then UTF-8) wins.
         key = (score, -rank, text, enc)
@@ -224,7 +239,7 @@ def read_text(data: bytes, filename: str = "") -> SourceDocument:
     from . import ReadError
 
     text, encoding = decode_text(data)
-    score = text_score(text[:200000])
+    score = _score_sampled(text)
     if score < 0.5:
         raise ReadError("Tệp không phải văn bản đọc được (dữ liệu nhị phân hoặc bảng mã không nhận ra)",
                         detail=f"best decoding {encoding}, score {score:.2f}")
