@@ -47,6 +47,18 @@ def _is_header_line(line: Line) -> bool:
     return not (title_name(t) or p.signer_mode.match(line.fold) or is_authority(line) and "chu tich" in line.fold)
 
 
+def _is_body(line: Line) -> bool:
+    """A line of a document's body, as opposed to its header column ("V/v …").
+
+    Long prose, "Căn cứ", "Kính gửi" and the like; a short wrapped subject
+    line beside the motto is still header.
+    """
+    p = patterns()
+    f = line.fold
+    return bool(p.body_start.match(f) or p.addressee.match(f) or p.recipients.match(f)
+                or len(line.text.strip()) > 80 and not is_upper_line(line.text))
+
+
 def _is_signoff(line: Line) -> bool:
     p = patterns()
     f = line.fold
@@ -102,7 +114,7 @@ def split_documents(lines: list[Line]) -> list[Segment]:
         in_motto = motto
         if ttype:
             has_title = True
-        elif not _is_header_line(line):
+        elif not _is_header_line(line) and (has_title or _is_body(line)):
             content += 1
         if has_title and _is_signoff(line):
             signed = True
