@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -94,6 +94,12 @@ def motto_span(line: Line) -> int | None:
     Exports break the motto anywhere ("CỘNG HÒA XÃ" / "HỘI CHỦ NGHĨA VIỆT
     NAM"), so the start walks back over motto words just before the match.
     """
+    return _motto_span(line.text, line.fold)
+
+
+@lru_cache(maxsize=65536)
+def _motto_span(text: str, fold_: str) -> int | None:
+    line = Line(text=text, fold=fold_, index=0)
     best = None
     end = 0
     for p in patterns().motto:
@@ -122,13 +128,18 @@ def is_motto(line: Line) -> bool:
 
 
 def title_type(line: Line) -> str | None:
+    return _title_type(line.text)
+
+
+@lru_cache(maxsize=65536)
+def _title_type(raw: str) -> str | None:
     """The document type when the line is a title ("QUYẾT ĐỊNH", OCR "QUYET PINH").
 
     Only a short line in capitals that is the type name and nothing else
     counts: "QUYẾT ĐỊNH:" (the enacting formula) and headings that merely
     start with a type name do not.
     """
-    text = strip_marks(line.text)
+    text = strip_marks(raw)
     if not text or text.endswith(":") or len(text) > 40:
         return None
     if not is_upper_line(text, min_letters=4):
