@@ -8,6 +8,7 @@ header does not print.
 from __future__ import annotations
 
 from ..model import Header, Segment
+from ..restore import needs_restore, restore
 from . import attached, dateplace, doctype, identity, issuer, number, recipients, signer, subject
 
 
@@ -39,4 +40,19 @@ def extract_header(seg: Segment) -> Header:
             h.date = h.date or ident.date
             h.issuer = h.issuer or ident.issuer
             h.attached_to = h.attached_date = h.attached_issuer = None
+    _restore_spelling(seg, h)
     return h
+
+
+def _restore_spelling(seg: Segment, h: Header) -> None:
+    """OCR text that lost its diacritics: give the values their spelling back.
+
+    Decided once per document (a measurable share of OCR-looking syllables),
+    so that a clean document is never touched.
+    """
+    sample = "\n".join(x.text for x in seg.lines[:200] if not x.blank)
+    if not needs_restore(sample):
+        return
+    if h.subject:
+        h.subject = restore(h.subject, force=True)
+    h.recipients = [restore(r, force=True) for r in h.recipients]
