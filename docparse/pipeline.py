@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .citations import is_number
 from .header import extract_header
 from .lines import lines_from_text, to_lines
 from .model import Header, Line, ParsedDocument, ParsedFile
@@ -51,6 +52,44 @@ def _inherit(docs: list[ParsedDocument]) -> None:
             h.issuer = h.attached_issuer or (parent.issuer if parent else None)
 
 
+def _one_digit_apart(a: str, b: str) -> bool:
+    """Two readings of one number: same symbol, sequence differing in one digit."""
+    sa, _, ra = a.partition("/")
+    sb, _, rb = b.partition("/")
+    if ra != rb or len(sa) != len(sb) or not sa.isdigit() or not sb.isdigit():
+        return False
+    return sum(x != y for x, y in zip(sa, sb, strict=True)) == 1
+
+
+def _reconcile(docs: list[ParsedDocument]) -> None:
+    """Settle what the documents of one bundle say about each other.
+
+    OCR may read a document's own number one way and the other documents'
+    citations of it another way: the reading most mentions agree on wins.
+    A date left partial in the print is completed from a citation of the
+    same number that gives it, and an attachment line too garbled to be a
+    number points at the decision printed just above.
+    """
+    cited: dict[str, list[str | None]] = {}
+    for doc in docs:
+        for ref in doc.references:
+            if ref.number:
+                cited.setdefault(ref.number, []).append(ref.date)
+    for i, doc in enumerate(docs):
+        h = doc.header
+        if h.number and h.number not in cited:
+            rivals = [n for n in cited if _one_digit_apart(h.number, n)]
+            if len(rivals) == 1:
+                h.number = rivals[0]
+        if h.number in cited and (h.date is None or len(h.date) < 10):
+            full = [d for d in cited[h.number] if d and len(d) == 10 and (not h.date or d.startswith(h.date))]
+            if full:
+                h.date = max(set(full), key=full.count)
+        garbled = h.attached_to and not is_number(h.attached_to) and h.attached_to.split("/", 1)[0]
+        if garbled and i > 0 and docs[i - 1].header.number and docs[i - 1].header.doc_type == "Quyết định":
+            h.attached_to = docs[i - 1].header.number
+
+
 def parse_lines(lines: list[Line]) -> list[ParsedDocument]:
     docs = []
     for seg in split_documents(lines):
@@ -58,6 +97,11 @@ def parse_lines(lines: list[Line]) -> list[ParsedDocument]:
     _inherit(docs)
     for doc in docs:
         doc.references = extract_references(doc.lines, doc.header)
+    if len(docs) > 1:
+        _reconcile(docs)
+        _inherit(docs)
+        for doc in docs:
+            doc.references = extract_references(doc.lines, doc.header)
     return docs
 
 

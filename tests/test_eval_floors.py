@@ -39,9 +39,7 @@ def _figures(report: Report) -> str:
 # met, so the entry gets removed), and the figure reached is itself guarded so
 # that nothing slides back meanwhile. Both come from the OCR seed 003, whose
 # values need diacritic restoration (the hard-inputs issue).
-KNOWN_GAPS: dict[tuple[str, str], float] = {
-    ("seeds-ocr", "header"): 0.80,
-}
+KNOWN_GAPS: dict[tuple[str, str], float] = {}
 
 
 def _cases() -> list:
@@ -50,12 +48,6 @@ def _cases() -> list:
         marks = [pytest.mark.xfail(strict=True, reason="floor not reached yet")] if (g, m) in KNOWN_GAPS else []
         out.append(pytest.param(g, m, marks=marks, id=f"{g}:{m}"))
     return out
-
-
-@pytest.mark.parametrize(("group", "metric"), sorted(KNOWN_GAPS), ids=[f"{g}:{m}" for g, m in sorted(KNOWN_GAPS)])
-def test_no_regression_on_known_gaps(report: Report, group: str, metric: str) -> None:
-    value = report.metric(group, metric)
-    assert value is not None and value >= KNOWN_GAPS[(group, metric)], f"{group} {metric} fell\n{_figures(report)}"
 
 
 @pytest.mark.parametrize(("group", "metric"), _cases())

@@ -54,5 +54,5 @@ def _restore_spelling(seg: Segment, h: Header) -> None:
     if not needs_restore(sample):
         return
     if h.subject:
-        h.subject = restore(h.subject, force=True)
+        h.subject = subject.strip_ve_viec(restore(h.subject, force=True)).strip(" .;")
     h.recipients = [restore(r, force=True) for r in h.recipients]

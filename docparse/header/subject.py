@@ -14,7 +14,8 @@ _TERMINAL = re.compile(r"[.;:!?]\s*$")
 _DATE_START = re.compile(r"^[^,\d]{2,40},?\s*ng\w{0,2}y\s*(\d|$)")
 
 
-def _strip_ve_viec(text: str) -> str:
+def strip_ve_viec(text: str) -> str:
+    """Drop a leading \"Về việc\" / \"V/v\": the subject is what follows it."""
     m = _VE_VIEC.match(fold(text))
     return text[m.end():] if m else text
 
@@ -70,7 +71,7 @@ def from_title(seg: Segment) -> str | None:
     parts = _collect(seg.lines, seg.title_at + 1, caps_authority=True)
     if not parts:
         return None
-    return _strip_ve_viec(collapse_ws(" ".join(parts))).strip(" .;")
+    return strip_ve_viec(collapse_ws(" ".join(parts))).strip(" .;")
 
 
 def from_ve_viec(seg: Segment) -> str | None:
