@@ -98,10 +98,12 @@ def parse_lines(lines: list[Line]) -> list[ParsedDocument]:
     for doc in docs:
         doc.references = extract_references(doc.lines, doc.header)
     if len(docs) > 1:
+        before = [(d.header.number, d.header.date, d.header.attached_to) for d in docs]
         _reconcile(docs)
         _inherit(docs)
-        for doc in docs:
-            doc.references = extract_references(doc.lines, doc.header)
+        for doc, was in zip(docs, before, strict=True):
+            if (doc.header.number, doc.header.date, doc.header.attached_to) != was:
+                doc.references = extract_references(doc.lines, doc.header)
     return docs
 
 

@@ -50,7 +50,7 @@ def _restore_spelling(seg: Segment, h: Header) -> None:
     Decided once per document (a measurable share of OCR-looking syllables),
     so that a clean document is never touched.
     """
-    sample = "\n".join(x.text for x in seg.lines[:200] if not x.blank)
+    sample = "\n".join(x.text for x in seg.lines[:80] if not x.blank)
     if not needs_restore(sample):
         return
     if h.subject:
