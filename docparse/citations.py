@@ -211,23 +211,6 @@ def _rules() -> _Rules:
     )
 
 
-class _FoldTable(dict):  # type: ignore[type-arg]
-    """``str.translate`` table giving exactly :func:`normalize.fold`, char by char."""
-
-    def __missing__(self, code: int) -> str:
-        out = fold(chr(code))
-        self[code] = out
-        return out
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fast_fold(text: str) -> str:
-    """:func:`~docparse.normalize.fold` at C speed (same result, same length)."""
-    return text.translate(_FOLD_TABLE)
-
-
 # A cheap test on the printed text before folding a paragraph at all.
 _LAW_QUICK = re.compile(r"[Ll][Uu][AaẬậÂâẠạ][Tt]")
 _BARE_QUICK = re.compile(r"[Ss][OoỐốÔô06]\s*:?\s*\d")
@@ -250,7 +233,7 @@ def _fix_group(tok: str) -> str:
         return r.abbr_exact[tok][0]
     if tok in r.bodies_exact:
         return tok
-    key = fast_fold(tok)
+    key = fold(tok)
     cands = {c for c, _ in r.abbr_fold.get(key, [])} | r.bodies_fold.get(key, set())
     if len(cands) == 1:
         return next(iter(cands))
@@ -267,7 +250,7 @@ def _repair(tok: str) -> str | None:
     r = _rules()
     if len(tok) < 4 or tok in r.abbr_exact or tok in r.bodies_exact:
         return None
-    key = fast_fold(tok)
+    key = fold(tok)
     for abbr_key in _abbr_keys_longest():
         rest_key = key[len(abbr_key):]
         if not key.startswith(abbr_key) or len(rest_key) < 2:
@@ -308,7 +291,7 @@ def is_number(text: str) -> bool:
     """
     r = _rules()
     t = text.strip()
-    f = fast_fold(t)
+    f = fold(t)
     m = r.num_re.fullmatch(f)
     if not m:
         return False
@@ -331,7 +314,7 @@ def symbol_type(number: str | None) -> str | None:
     hit = r.abbr_exact.get(abbr)
     if hit:
         return hit[1]
-    cands = r.abbr_fold.get(fast_fold(abbr), [])
+    cands = r.abbr_fold.get(fold(abbr), [])
     return cands[0][1] if len(cands) == 1 else None
 
 
@@ -419,10 +402,10 @@ def _tokens(text: str, start: int, end: int, exact: bool) -> list[_Tok]:
         e = start + m.start() + len(w)
         exp = v["abbr"].get(w)
         if exp is None and w.isupper() and len(w) >= 2:
-            exp = v["abbr_fold"].get(fast_fold(w))
+            exp = v["abbr_fold"].get(fold(w))
         words = exp.split() if exp else [w]
         for i, x in enumerate(words):
-            out.append(_Tok(x, x.lower() if exact else fast_fold(x), comma and i == len(words) - 1, e))
+            out.append(_Tok(x, x.lower() if exact else fold(x), comma and i == len(words) - 1, e))
     return out
 
 
@@ -608,7 +591,7 @@ def _clean_title(title: str) -> tuple[str, int | None]:
 
 
 def _valid_title(title: str) -> bool:
-    words = fast_fold(title).split()
+    words = fold(title).split()
     if len(words) < 2 and not (len(words) == 1 and words[0] == "luat"):
         return False
     return not (words and words[-1] in _TITLE_END_STOP)
@@ -664,7 +647,7 @@ def find_citations(text: str) -> list[Citation]:
     if not text or not _quick(text):
         return []
     r = _rules()
-    f = fast_fold(text)
+    f = fold(text)
     if len(f) != len(text) or not r.prefilter_re.search(f):
         return []
     out: list[Citation] = []
@@ -687,7 +670,7 @@ def find_citations(text: str) -> list[Citation]:
         else:
             number = canonical_number(raw)
             sym = number.rsplit("/", 1)[1]
-            if m.group("year") and "-" not in sym and not r.normative_plain_re.fullmatch(fast_fold(sym)):
+            if m.group("year") and "-" not in sym and not r.normative_plain_re.fullmatch(fold(sym)):
                 continue
         if not _spaced_groups_ok(raw):
             continue
@@ -721,7 +704,7 @@ def find_citations(text: str) -> list[Citation]:
         else:
             so_m = r.so_before_re.search(f, max(prev_end, a - 12), a)
             anchor = so_m.start() if so_m else a
-            if m.group("year") and fast_fold(m.group("nsym") or "").startswith("qh"):
+            if m.group("year") and fold(m.group("nsym") or "").startswith("qh"):
                 law_start = _law_title_before(text, f, prev_end, anchor)
             if law_start is not None:
                 doc_type = "Luật" if not f.startswith("bo", law_start) else "Bộ luật"
@@ -747,7 +730,7 @@ def find_citations(text: str) -> list[Citation]:
         if law_start is not None:
             name_end = pre.end("type") if pre else (so_m.start() if so_m else a)
             title, year = _clean_title(text[law_start:name_end])
-            if not _valid_title(title) or fast_fold(title) in ("luat", "bo luat"):
+            if not _valid_title(title) or fold(title) in ("luat", "bo luat"):
                 title = None
             start = law_start
         if doc_type is None:
@@ -895,7 +878,7 @@ def _laws_by_name(text: str, f: str, found: list[Citation]) -> list[Citation]:
         if date is None and d2:
             date = d2
         end = max(end, end2)
-        out.append(Citation(span=(t0, end), doc_type="Bộ luật" if fast_fold(title).startswith("bo luat") else "Luật",
+        out.append(Citation(span=(t0, end), doc_type="Bộ luật" if fold(title).startswith("bo luat") else "Luật",
                             number=number, date=date, issuer=issuer, title=title, year=year,
                             text=text[t0:end], via="law"))
         pos = end
@@ -910,7 +893,7 @@ def find_law_titles(text: str, titles: dict[str, str], taken: list[tuple[int, in
     """
     if not titles or not _LAW_QUICK.search(text):
         return []
-    f = fast_fold(text)
+    f = fold(text)
     if len(f) != len(text):
         return []
     taken = taken or []

@@ -399,6 +399,40 @@ def pair_documents(
 # ---------------------------------------------------------------- scorer
 
 
+def _pair_key_then_title(
+    pred: list[dict[str, Any]],
+    gold: list[dict[str, Any]],
+    key: Callable[[dict[str, Any]], str | None],
+    titled: Callable[[dict[str, Any]], bool],
+) -> tuple[list[tuple[int, int]], set[int], set[int]]:
+    """GOLD.md pairing of list items: by key first, then by title similarity.
+
+    ``key`` gives the exact key (a number, a task's ``no``); items left over
+    and accepted by ``titled`` are paired one-to-one by 90% title similarity.
+    Returns (pairs as (pred index, gold index), paired pred, paired gold).
+    """
+    pairs: list[tuple[int, int]] = []
+    used_p: set[int] = set()
+    for j, g in enumerate(gold):
+        gk = key(g)
+        if gk is None:
+            continue
+        for i, p in enumerate(pred):
+            if i not in used_p and key(p) == gk:
+                pairs.append((i, j))
+                used_p.add(i)
+                break
+    paired_g = {j for _, j in pairs}
+    rest_p = [i for i, r in enumerate(pred) if i not in used_p and titled(r)]
+    rest_g = [j for j, r in enumerate(gold) if j not in paired_g and titled(r)]
+    tp_, _, _ = match_items([pred[i].get("title") for i in rest_p], [gold[j].get("title") for j in rest_g])
+    for a, b in tp_:
+        pairs.append((rest_p[a], rest_g[b]))
+        used_p.add(rest_p[a])
+        paired_g.add(rest_g[b])
+    return pairs, used_p, paired_g
+
+
 class Scorer:
     """Accumulates counts per field and, optionally, the mismatches of one file."""
 
@@ -511,26 +545,9 @@ class Scorer:
     def references(self, pred: list[dict[str, Any]], gold: list[dict[str, Any]]) -> None:
         pred = [r for r in pred if isinstance(r, dict)]
         gold = [r for r in gold if isinstance(r, dict)]
-        pairs: list[tuple[int, int]] = []
-        used_p: set[int] = set()
-        for j, g in enumerate(gold):
-            gn = number_key(g.get("number"))
-            if gn is None:
-                continue
-            for i, p in enumerate(pred):
-                if i not in used_p and number_key(p.get("number")) == gn:
-                    pairs.append((i, j))
-                    used_p.add(i)
-                    break
-        paired_g = {j for _, j in pairs}
-        p_titled = [i for i, r in enumerate(pred) if i not in used_p and number_key(r.get("number")) is None]
-        g_titled = [j for j, r in enumerate(gold) if j not in paired_g and number_key(r.get("number")) is None]
-        tp_, _, _ = match_items([pred[i].get("title") for i in p_titled],
-                                [gold[j].get("title") for j in g_titled])
-        for a, b in tp_:
-            pairs.append((p_titled[a], g_titled[b]))
-            used_p.add(p_titled[a])
-            paired_g.add(g_titled[b])
+        pairs, used_p, paired_g = _pair_key_then_title(
+            pred, gold, key=lambda r: number_key(r.get("number")),
+            titled=lambda r: number_key(r.get("number")) is None)
         pairs.sort(key=lambda x: x[1])
         extra = [_ref_label(pred[i]) for i in range(len(pred)) if i not in used_p]
         missing = [_ref_label(gold[j]) for j in range(len(gold)) if j not in paired_g]
@@ -548,26 +565,8 @@ class Scorer:
     def tasks(self, pred: list[dict[str, Any]], gold: list[dict[str, Any]]) -> None:
         pred = [t for t in pred if isinstance(t, dict)]
         gold = [t for t in gold if isinstance(t, dict)]
-        pairs: list[tuple[int, int]] = []
-        used_p: set[int] = set()
-        paired_g: set[int] = set()
-        for j, g in enumerate(gold):
-            gno = _text(g.get("no"))
-            if gno is None:
-                continue
-            for i, p in enumerate(pred):
-                if i not in used_p and _text(p.get("no")) == gno:
-                    pairs.append((i, j))
-                    used_p.add(i)
-                    paired_g.add(j)
-                    break
-        rest_p = [i for i in range(len(pred)) if i not in used_p]
-        rest_g = [j for j in range(len(gold)) if j not in paired_g]
-        tp_, _, _ = match_items([pred[i].get("title") for i in rest_p], [gold[j].get("title") for j in rest_g])
-        for a, b in tp_:
-            pairs.append((rest_p[a], rest_g[b]))
-            used_p.add(rest_p[a])
-            paired_g.add(rest_g[b])
+        pairs, used_p, paired_g = _pair_key_then_title(
+            pred, gold, key=lambda t: _text(t.get("no")), titled=lambda t: True)
         pairs.sort(key=lambda x: x[1])
         extra = [_task_label(pred[i]) for i in range(len(pred)) if i not in used_p]
         missing = [_task_label(gold[j]) for j in range(len(gold)) if j not in paired_g]

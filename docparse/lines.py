@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Line, Paragraph, SourceDocument, Table
-from .normalize import fold, normalize_text
+from .normalize import fold, is_upper_line, normalize_text
 
 
 def _make_lines(text: str, start: int, **attrs: object) -> list[Line]:
@@ -74,8 +74,6 @@ def _starts_new(prev: Line, line: Line, gap: bool) -> bool:
         return False
     # Capitals after a line with no closing punctuation: a new paragraph only
     # if a blank line separated them (titles, headings) or either is a title.
-    from .normalize import is_upper_line
-
     if is_upper_line(prev.text) != is_upper_line(line.text):
         return True
     return gap

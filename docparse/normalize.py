@@ -83,16 +83,6 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-_NUM_SPACES = re.compile(r"(?<=\d)\s+(?=/)|(?<=/)\s+(?=[\w\d])|(?<=[\w])\s*-\s*(?=[A-ZĐ])")
-
-
-def clean_number(raw: str) -> str:
-    """``7049 /PC-VP`` → ``7049/PC-VP``; ``37 /2023/TT - BGTVT`` → ``37/2023/TT-BGTVT``."""
-    s = normalize_text(raw).strip()
-    s = re.sub(r"\s+", "", s)
-    return s.strip(".,;:")
-
-
 def collapse_ws(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 

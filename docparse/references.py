@@ -20,7 +20,6 @@ from . import rules
 from .citations import (
     Citation,
     canonical_number,
-    fast_fold,
     find_citations,
     find_law_titles,
     is_number,
@@ -158,7 +157,7 @@ def paragraph_relations(text: str, cits: list[Citation], *, forwarding: bool = F
     ``subject``: ``text`` is the document's own subject (implements applies).
     """
     cfg = _cfg()
-    f = fast_fold(text)
+    f = fold(text)
     rels = ["mentions"] * len(cits)
     if not cits:
         return rels
@@ -211,7 +210,7 @@ class _Group:
 
 
 def _title_key(title: str) -> str:
-    return collapse_ws(fast_fold(title)).strip(" ,.")
+    return collapse_ws(fold(title)).strip(" ,.")
 
 
 def _num_key(number: str) -> str:

@@ -17,12 +17,9 @@ The split point then walks back over the header lines printed just above
 
 from __future__ import annotations
 
-import re
-
 from .header.patterns import (
     is_authority,
     is_motto,
-    is_person_name,
     is_title_line,
     patterns,
     strip_marks,
@@ -134,9 +131,6 @@ def split_documents(lines: list[Line]) -> list[Segment]:
     return _drop_noise(segments)
 
 
-_NUMBERISH = re.compile(r"\d")
-
-
 def _drop_noise(segments: list[Segment]) -> list[Segment]:
     """Drop a leading fragment that is no document (a web page's summary)."""
     if len(segments) <= 1:
@@ -144,13 +138,8 @@ def _drop_noise(segments: list[Segment]) -> list[Segment]:
     p = patterns()
     kept = []
     for seg in segments:
-        has_number = any(p.number.match(x.fold) and _NUMBERISH.search(x.text) or p.number.match(x.fold)
-                         for x in seg.lines[:40])
+        has_number = any(p.number.match(x.fold) for x in seg.lines[:40])
         has_motto = any(is_motto(x) for x in seg.lines[:40])
         if seg.title_type or has_number or has_motto:
             kept.append(seg)
     return kept or segments[:1]
-
-
-def ends_with_signature(seg: Segment) -> bool:
-    return any(is_person_name(x.text) for x in seg.lines[-12:])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from ..model import Line, Segment, Signer
 from ..normalize import collapse_ws, fold, is_upper_line, sentence_case
 from .patterns import is_person_name, is_title_line, mode_of, patterns, strip_marks, title_name
@@ -115,9 +113,6 @@ def extract(seg: Segment) -> Signer | None:
         return None
     mode = modes[-1][0] if modes else None
     for_ = _pretty_title(modes[-1][1]) if modes else None
-    if title is None and modes:
-        # "TM. ỦY BAN NHÂN DÂN" directly over the name: the title is the head's.
-        title = None
     return Signer(
         name=_pretty_name(name) if name else None,
         title=_pretty_title(title) if title else None,
@@ -125,5 +120,3 @@ def extract(seg: Segment) -> Signer | None:
         for_=for_,
     )
 
-
-_SPLIT = re.compile(r"\s{3,}|\t")
