@@ -203,3 +203,103 @@ class ParsedFile:
         if self.warnings:
             out["warnings"] = self.warnings
         return out
+
+
+# ---------------------------------------------------------------- tasks
+
+
+@dataclass
+class Unit:
+    """One unit charged with work, as found in a list of units.
+
+    ``name`` is what the document says, with abbreviations expanded and OCR
+    damage repaired where the gazetteer knows the name; ``canonical`` is the
+    registry key, so that "UBND cấp huyện" and "Ủy ban nhân dân cấp huyện"
+    are one unit. ``start``/``end`` are character offsets into the text the
+    splitter was given, kept for the review page.
+    """
+
+    name: str
+    canonical: str
+    start: int = 0
+    end: int = 0
+    #: True when the name (or its head + place) is in the gazetteer.
+    known: bool = False
+
+
+@dataclass
+class Deadline:
+    """A deadline as written, and the days it allows.
+
+    ``kind`` is one of date, month, quarter, year, range, recurring,
+    relative (GOLD.md). ``depends_on`` is the phrase a relative deadline
+    hangs on ("xây dựng Thông tư hướng dẫn ..."), and ``after`` the ``no`` of
+    the task that phrase names, when the resolver finds one.
+    """
+
+    text: str
+    kind: str | None
+    start: str | None = None
+    due: str | None = None
+    depends_on: str | None = None
+    after: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text, "kind": self.kind, "start": self.start, "due": self.due}
+        if self.after:
+            out["after"] = self.after
+        return out
+
+
+@dataclass
+class RawTask:
+    """A task as a finder saw it: field texts not yet split or normalised.
+
+    Finders (running text, tables, prose) only decide *where* a task and its
+    fields are; one builder turns every RawTask into a :class:`Task`, so unit
+    splitting and deadline normalisation happen in one place whatever the
+    layout. ``fields`` keys: lead, support, product, deadline, funding; a
+    value may keep its line breaks and "- " item marks.
+    """
+
+    no: str | None
+    title: str | None
+    fields: dict[str, str] = field(default_factory=dict)
+    #: index of the first line of the task (in the document's line list).
+    line: int = 0
+    source: str = "text"  # "text", "table" or "prose"
+
+
+@dataclass
+class Task:
+    no: str | None
+    title: str | None
+    lead: list[Unit] = field(default_factory=list)
+    support: list[Unit] = field(default_factory=list)
+    product: str | None = None
+    deadline: Deadline | None = None
+    funding: str | None = None
+    line: int = 0
+    source: str = "text"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "no": self.no,
+            "title": self.title,
+            "lead": [u.name for u in self.lead],
+            "support": [u.name for u in self.support],
+            "product": self.product,
+            "deadline": self.deadline.to_json() if self.deadline else None,
+            "funding": self.funding,
+        }
+
+
+@dataclass
+class Responsibility:
+    """One unit charged by an item of "TỔ CHỨC THỰC HIỆN"."""
+
+    unit: Unit
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"unit": self.unit.name, "text": self.text}
