@@ -1,0 +1,61 @@
+"""RawTask → Task: the one place where units are split and deadlines normalised.
+
+Finders (running text, tables, prose) differ only in where they find a
+task's parts; everything that turns those parts into values a tracker can
+use happens here, so a rule about units or deadlines is written once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import RawTask, Task, Unit
+from .deadlines import parse_deadline
+from .roles import units_of
+from .unit_lists import canonical_unit, split_units
+
+
+def one_line(text: str | None) -> str | None:
+    """A field value as one line: item marks of continuation lines kept, wraps joined."""
+    if not text:
+        return None
+    t = re.sub(r"\s*\n\s*", " ", text).strip()
+    t = re.sub(r"\s+", " ", t).strip()
+    t = t.rstrip(" .;,").strip()
+    return t or None
+
+
+def _dedupe(units: list[Unit]) -> list[Unit]:
+    seen: set[str] = set()
+    out = []
+    for u in units:
+        key = canonical_unit(u.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(u)
+    return out
+
+
+def build_task(raw: RawTask, *, year: int | None = None) -> Task:
+    f = raw.fields
+    lead: list[Unit] = []
+    support: list[Unit] = []
+    if f.get("lead"):
+        lead, extra = units_of(f["lead"])
+        support += extra
+    if f.get("support"):
+        support += split_units(f["support"])
+    deadline_text = f.get("deadline")
+    deadline = parse_deadline(one_line(deadline_text) or "", year=year) if deadline_text else None
+    title = one_line(raw.title)
+    return Task(
+        no=raw.no,
+        title=title,
+        lead=_dedupe(lead),
+        support=_dedupe(support),
+        product=one_line(f.get("product")),
+        deadline=deadline,
+        funding=one_line(f.get("funding")),
+        line=raw.line,
+        source=raw.source,
+    )

@@ -1,0 +1,235 @@
+"""Deadline normalisation: "trình Lãnh đạo Bộ trong Quý II/2021" → quarter 2021-04-01..2021-06-30.
+
+Plans write deadlines as free text (DOMAIN.md, "Deadlines as written"); the
+registry needs the days they allow (GOLD.md, TASK ``deadline``). The words
+live in ``rules/deadlines.yaml`` and are matched on the fold, so OCR text
+that lost its diacritics ("Quy IV/2019", "truoc ngay 31/12/2020") reads the
+same. The text is read in three passes, most telling first:
+
+1. a relative cue that opens the text ("Sau khi ...", "Theo ...") makes it
+   relative whatever periods follow, since those periods usually name the
+   thing waited on ("Theo tiến độ ... giai đoạn 2021-2025");
+2. a recurring cue ("Hằng năm", "định kỳ") makes it recurring;
+3. otherwise the periods named decide: one period gives its own kind, two or
+   more a range; a text with none is relative if it waits on something
+   ("đồng thời với ...", "Không quá 15 ngày làm việc"), else unparsed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from .. import rules
+from ..model import Deadline
+from ..normalize import fold
+
+_Y = r"(?:19|20)\d\d"
+
+
+@dataclass
+class _Period:
+    """One period named in the text; ``lo``/``hi`` are None until its year is known."""
+
+    kind: str  # date, month, quarter, year
+    pos: int  # where it starts in the text (for year borrowing)
+    lo: date | None
+    hi: date | None
+    open_start: bool  # after "trước"/"đến": the text allows any day before it
+    before: bool  # after a deadline cue ("trước", "chậm nhất"): dates a relative text
+    explicit: bool  # the year is written, not borrowed
+    # for a period whose year is missing: builds (lo, hi) once a year is known
+    make: Any = None
+
+
+def _alt(phrases: list[str]) -> str:
+    """Whole-word alternation of folded phrases, longest first (so "sau khi" beats "khi")."""
+    keys = sorted({fold(p) for p in phrases}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) + ")"
+
+
+@cache
+def _rules() -> dict[str, Any]:
+    """Compile ``rules/deadlines.yaml`` once per process."""
+    r = rules.load("deadlines")
+    w = {k: re.escape(fold(v)).replace(r"\ ", r"\s+") for k, v in r["words"].items()}
+    q = "|".join(sorted(map(str, r["quarters"]), key=len, reverse=True))
+    link, join = r["year_link_re"], _alt(r["range_joiners"])
+    scan = "|".join([
+        rf"(?:{w['day']}\s+)?(?<![\d/.,])(?P<d1>\d{{1,2}})\s*(?P<s>[/.-])\s*(?P<m1>\d{{1,2}})\s*(?P=s)\s*"
+        rf"(?P<y1>{_Y}|\d\d)(?![\d/])",
+        rf"{w['day']}\s+(?P<d2>\d{{1,2}})\s+{w['month']}\s+(?P<m2>\d{{1,2}})(?![\d/])"
+        rf"(?:\s*,?\s*{w['year']}\s+(?P<y2>{_Y}))?",
+        rf"(?:{w['day']}|{_alt(r['before'])})\s+(?P<d3>\d{{1,2}})\s*[/.-]\s*(?P<m3>\d{{1,2}})(?![\d/.-])",
+        rf"{w['quarter']}\s*(?P<q>{q})(?![a-z\d])(?:{link}(?P<qy>{_Y}))?(?![\d/])",
+        rf"{w['month']}\s+(?P<mo>\d{{1,2}})(?:{link}(?P<my>{_Y}))?(?![\d/])",
+        rf"(?:(?:{w['year']}|{w['stage']}|{_alt(r['from'])})\s+)?(?<![\d/.])(?P<ya>{_Y})\s*{join}\s*"
+        rf"(?:{w['year']}\s+)?(?P<yb>{_Y})(?![\d/])",
+        rf"(?:{w['year']}\s+|^\s*)(?P<y>{_Y})(?![\d/])",
+    ])
+    rel = r["relative"]
+    dur = rel["duration"]
+
+    def tail(phrases: list[str]) -> re.Pattern[str]:
+        return re.compile(rf"(?<![a-z]){_alt(phrases)}\s*:?\s*$")
+
+    return {
+        "scan": re.compile(scan),
+        "quarters": {str(k): int(v) for k, v in r["quarters"].items()},
+        "before": tail(r["before"]),
+        "until": tail(r["until"]),
+        "from": tail(r["from"]),
+        "citation": re.compile(r["citation_before_re"]),
+        "recurring": re.compile(rf"(?<![a-z]){_alt(r['recurring'])}(?![a-z])"),
+        "lead": re.compile(rf"^[\W_]*{_alt(rel['lead'])}(?![a-z])"),
+        "anywhere": re.compile(rf"(?<![a-z]){_alt(rel['anywhere'])}(?![a-z])"),
+        "stop": re.compile(rel["stop_re"]),
+        "duration": re.compile(
+            rf"(?<![a-z]){_alt(dur['lead'])}\s+\d+\s*(?:\([^)]*\)\s*)?{_alt(dur['units'])}(?![a-z])"
+        ),
+    }
+
+
+def _day(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _month(y: int, m: int) -> tuple[date, date] | None:
+    if not 1 <= m <= 12:
+        return None
+    return date(y, m, 1), date(y, m, monthrange(y, m)[1])
+
+
+def _period(m: re.Match[str], quarters: dict[str, int]) -> tuple[str, int | None, Any] | None:
+    """(kind, written year or None, year → (lo, hi) or None) for one scanner match."""
+    g = m.group
+    if g("d1") or g("d2") or g("d3"):
+        d, mo = int(g("d1") or g("d2") or g("d3")), int(g("m1") or g("m2") or g("m3"))
+        y = g("y1") or g("y2")
+        if y and len(y) == 2:
+            y = "20" + y
+        if not (1 <= d <= 31 and 1 <= mo <= 12):
+            return None
+        return "date", int(y) if y else None, lambda yr: (lambda x: x and (x, x))(_day(yr, mo, d))
+    if g("q"):
+        n = quarters[g("q")]
+        return "quarter", int(g("qy")) if g("qy") else None, lambda yr: (
+            date(yr, 3 * n - 2, 1), _month(yr, 3 * n)[1])  # type: ignore[index]
+    if g("mo"):
+        mo = int(g("mo"))
+        if not 1 <= mo <= 12:
+            return None
+        return "month", int(g("my")) if g("my") else None, lambda yr: _month(yr, mo)
+    y = int(g("y") or g("yb"))
+    return "year", y, lambda yr: (date(yr, 1, 1), date(yr, 12, 31))
+
+
+def _periods(f: str, year: int | None) -> list[_Period]:
+    """Every period named in the fold ``f``, partial ones completed with a year.
+
+    A period without its year borrows the year of the next period that has one
+    ("từ tháng 3 đến tháng 6/2024", "quý 3, quý 4/2025"), else the document's.
+    """
+    r = _rules()
+    found: list[_Period] = []
+    for m in r["scan"].finditer(f):
+        head = f[max(0, m.start() - 40):m.start()]
+        if r["citation"].search(head):
+            continue
+        before, until = bool(r["before"].search(head)), bool(r["until"].search(head))
+        from_ = bool(r["from"].search(head))
+        if m.group("ya"):  # "2019 đến năm 2025": two years, the second closes the span
+            ya = int(m.group("ya"))
+            found.append(_Period("year", m.start(), date(ya, 1, 1), date(ya, 12, 31), before, before, True))
+            before, until, from_ = False, True, False
+        got = _period(m, r["quarters"])
+        if got is None:
+            continue
+        kind, y, make = got
+        span = make(y) if y else None
+        # a day is a point: it starts a range only after "từ"
+        open_start = before or until or (kind == "date" and not from_)
+        found.append(_Period(kind, m.start(), *(span or (None, None)), open_start, before, y is not None, make))
+    for i, p in enumerate(found):
+        if p.explicit:
+            continue
+        later = next((q for q in found[i + 1:] if q.explicit and q.lo), None)
+        yr = later.lo.year if later and later.lo else year
+        span = p.make(yr) if yr else None
+        if span:
+            p.lo, p.hi = span
+    return found
+
+
+def _narrowest(periods: list[_Period]) -> list[_Period]:
+    """Drop periods that strictly contain another one, and repeats.
+
+    "Năm 2019 (quý IV/2019) đến năm 2025": the parenthesis narrows 2019 to its
+    fourth quarter, so the range starts 2019-10-01.
+    """
+    dated = [p for p in periods if p.lo and p.hi]
+    out: list[_Period] = []
+    seen: set[tuple[Any, ...]] = set()
+    for p in periods:
+        if p.lo and p.hi and any(
+            q is not p and p.lo <= q.lo and q.hi <= p.hi and (q.lo, q.hi) != (p.lo, p.hi)  # type: ignore[operator]
+            for q in dated
+        ):
+            continue
+        key = (p.kind, p.lo, p.hi, p.open_start) if p.lo else (id(p),)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _depends_on(text: str, f: str, m: re.Match[str] | None) -> str | None:
+    """The phrase after a relative cue, up to the clause that dates it."""
+    if m is None:
+        return None
+    rest = f[m.end():]
+    stop = _rules()["stop"].search(rest, 1)
+    phrase = text[m.end():m.end() + (stop.start() if stop else len(rest))].strip(" ,:;-")
+    return phrase or None
+
+
+def parse_deadline(text: str, *, year: int | None = None) -> Deadline | None:
+    """None for empty text. `year` is the document's year, used when the text names a quarter/month/day without a year."""
+    text = re.sub(r"[\s.;]+$", "", unicodedata.normalize("NFC", text or "").strip())
+    if not text:
+        return None
+    r = _rules()
+    f = fold(text)
+    periods = _narrowest(_periods(f, year))
+    lead = r["lead"].search(f)
+    cue = lead or r["anywhere"].search(f)
+    dl = Deadline(text=text, kind=None, depends_on=_depends_on(text, f, cue))
+    if lead:
+        dl.kind = "relative"
+        dl.due = _iso(max((p.hi for p in periods if p.before and p.hi), default=None))
+    elif r["recurring"].search(f):
+        dl.kind = "recurring"
+        dl.start = _iso(min((p.lo for p in periods if p.explicit and p.lo and not p.open_start), default=None))
+    elif len(periods) == 1:
+        p = periods[0]
+        dl.kind, dl.due = p.kind, _iso(p.hi)
+        dl.start = None if p.kind == "date" or p.open_start else _iso(p.lo)
+    elif periods:
+        dl.kind = "range"
+        dl.start = _iso(min((p.lo for p in periods if p.lo and not p.open_start), default=None))
+        dl.due = _iso(max((p.hi for p in periods if p.hi), default=None))
+    elif cue or r["duration"].search(f):
+        dl.kind = "relative"
+    return dl

@@ -1,0 +1,116 @@
+"""Field labels of a task ("Đơn vị chủ trì:", "Thời gian hoàn thành:" ...).
+
+The labels and their spellings are data (``rules/tasks.yaml``); this module
+compiles them once and answers one question: does this text open with a
+field label, and which field is it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from rapidfuzz import fuzz
+
+from .. import rules
+from ..normalize import fold
+
+
+@cache
+def _config() -> dict:
+    return rules.load("tasks")
+
+
+@cache
+def _label_re() -> tuple[re.Pattern[str], dict[str, str]]:
+    cfg = _config()
+    owner: dict[str, str] = {}
+    for name, labels in cfg["fields"].items():
+        for label in labels:
+            owner[fold(label)] = name
+    for label in cfg["body_labels"]:
+        owner.setdefault(fold(label), "body")
+    alts = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(owner, key=len, reverse=True))
+    extra = int(cfg.get("label_extra_words", 6))
+    # label, then either a colon (after a few more words at most) or the end.
+    pat = re.compile(rf"^\s*({alts})(?P<more>(?:\s+[^\s:]+){{0,{extra}}}?)\s*(?P<colon>:|$)")
+    return pat, owner
+
+
+def _key(label: str) -> str:
+    return re.sub(r"\s+", " ", label)
+
+
+def match_label(text: str, *, whole_line: str | None = None) -> tuple[str, str] | None:
+    """(field, value) when ``text`` opens with a field label, else None.
+
+    A label needs its colon ("Đơn vị chủ trì: Sở Tư pháp"), or must be the
+    whole first line (``whole_line``: "a) Cơ quan thực hiện" with the value on
+    the next lines), so that prose starting with "Thời gian qua, ..." is not
+    taken for a field.
+    """
+    pat, owner = _label_re()
+    f = fold(text)
+    m = pat.match(f)
+    if m:
+        name = owner[_key(m.group(1))]
+        if m.group("more") and name not in ("funding", "body", "deadline", "product"):
+            # "Cơ quan chủ trì thực hiện: ..." is a label; "Chủ trì, phối hợp với
+            # X thực hiện: ..." is prose. Only these fields take extra words.
+            m = None
+        if m:
+            return name, text[m.end():].strip()
+    fuzzy = _fuzzy_label(f)
+    if fuzzy:
+        name, end = fuzzy
+        return name, text[end:].strip()
+    if whole_line is not None:
+        fw = fold(whole_line).strip().rstrip(":").strip()
+        wl = _key(fw)
+        if wl in owner and f.startswith(fw):
+            return owner[wl], text[len(fw):].lstrip(" :").strip()
+    return None
+
+
+_MIN_FUZZY = 78
+
+
+def _fuzzy_label(f: str) -> tuple[str, int] | None:
+    """An OCR-damaged label before its colon ("Pon vi chi tri:", "San phim:").
+
+    Only a short prefix ending in ":" (or the ";" OCR makes of it) is
+    compared, so prose is not read as a field.
+    """
+    m = re.match(r"^\s*([^:;]{4,60}?)\s*[:;]", f)
+    if not m:
+        return None
+    prefix = re.sub(r"\s+", " ", m.group(1).strip())
+    words = len(prefix.split())
+    _, owner = _label_re()
+    best, best_name = 0.0, None
+    for label, name in owner.items():
+        n = len(label.split())
+        if name == "body":
+            continue
+        if words == n or abs(words - n) <= 1:
+            score = fuzz.ratio(prefix, label)
+        elif name in ("funding", "deadline") and words > n:
+            score = fuzz.ratio(" ".join(prefix.split()[:n]), label)
+        else:
+            continue
+        if score > best:
+            best, best_name = score, name
+    if best_name is None or best < _MIN_FUZZY:
+        return None
+    return best_name, m.end()
+
+
+def section_kind(title: str) -> str | None:
+    """"responsibility", "skip" or None for a section heading's text."""
+    cfg = _config()
+    f = fold(title).strip(" .:")
+    if any(f.startswith(fold(s)) for s in cfg["responsibility_sections"]):
+        return "responsibility"
+    if any(f.startswith(fold(s)) for s in cfg["not_task_sections"]):
+        return "skip"
+    return None

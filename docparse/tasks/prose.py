@@ -1,0 +1,104 @@
+"""Work assigned in sentences rather than in field lines.
+
+Decisions and official letters assign work in two ways:
+
+* one sentence names lead and supporters: "Điều 2. Giao Sở Tư pháp chủ
+  trì, phối hợp với các sở, ngành có liên quan ... tổ chức triển khai ...";
+* an item names a unit and its lettered sub-items say what it must do:
+  "1. Sở Công Thương" / "a) Rà soát ..." / "b) Chủ trì, phối hợp với ...".
+
+Both give RawTasks whose lead field is the sentence itself; the builder
+reads the roles out of it like any other lead value.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..model import Line, RawTask
+from ..normalize import fold
+from .fields import _config, section_kind
+from .outline import Node
+from .roles import _alts, _patterns, read_roles
+from .unit_lists import leading_units
+
+_ARTICLE = re.compile(r"^\s*(?:Điều|Dieu|ĐIỀU)\s+(\d+)\s*[.:]\s*", re.IGNORECASE)
+
+
+@cache
+def _deadline_re() -> re.Pattern[str]:
+    cues = _config()["prose"]["deadline_cues"]
+    return re.compile(rf"(?:{_alts(cues)})\b[^.;]*")
+
+
+def _deadline_clause(text: str) -> str | None:
+    m = _deadline_re().search(fold(text))
+    return text[m.start():m.end()].strip(" ,") if m else None
+
+
+def _is_assignment(text: str) -> bool:
+    """An opener ("Giao ...") or a lead role ("... chủ trì") right after the units."""
+    p = _patterns()
+    f = fold(text)
+    roles = read_roles(text)
+    if not roles.lead:
+        return False
+    if p["opener"].match(f):
+        return True
+    lead, off = leading_units(text)
+    return bool(p["role"].match(fold(text[off:])))
+
+
+def _raw(no: str | None, title: str, sentence: str, line: int) -> RawTask:
+    fields = {"lead": sentence}
+    clause = _deadline_clause(sentence)
+    if clause:
+        fields["deadline"] = clause
+    return RawTask(no=no, title=title.strip().rstrip(".;:").strip(), fields=fields, line=line, source="prose")
+
+
+def _unit_heading(node: Node) -> bool:
+    """"1. Sở Công Thương": an item that is only a list of units."""
+    text = node.text.strip().rstrip(":.")
+    units, off = leading_units(text)
+    return bool(units) and not text[off:].strip(" ,.;:")
+
+
+def find_prose_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
+    tasks: list[RawTask] = []
+
+    def visit(node: Node, skip: bool) -> None:
+        for child in node.children:
+            child_skip = skip
+            if child.kind in ("roman", "head"):
+                child_skip = section_kind(child.text) == "skip"
+            text = child.text
+            m = _ARTICLE.match(text)
+            if not child_skip and m and _is_assignment(text[m.end():]):
+                body = text[m.end():]
+                tasks.append(_raw(f"Điều {m.group(1)}", body, body, child.start))
+            elif not child_skip and child.kind == "num" and _unit_heading(child):
+                head = child.text.strip().rstrip(":.")
+                no = ".".join(map(str, child.path))
+                k = 0
+                for sub in child.children:
+                    if sub.kind not in ("letter", "dash"):
+                        continue
+                    letter = sub.marker if sub.kind == "letter" else "abcdefghijklmnopqrstuvwxyz"[k % 26]
+                    k += 1
+                    sentence = _join_lead(head, sub.text)
+                    tasks.append(_raw(f"{no}{letter}", sub.text, sentence, sub.start))
+                continue
+            elif not child_skip and child.kind in ("num", "letter", "dash", "para") and _is_assignment(text):
+                no = ".".join(map(str, child.path)) if child.kind == "num" else None
+                tasks.append(_raw(no, text, text, child.start))
+            visit(child, child_skip)
+
+    visit(root, False)
+    return tasks
+
+
+def _join_lead(head: str, duty: str) -> str:
+    """The heading's units as the subject of the duty: "Công an tỉnh chủ trì, phối hợp với ..."."""
+    return f"{head} {duty[:1].lower()}{duty[1:]}" if duty else head

@@ -1,0 +1,99 @@
+"""Tasks written as numbered items with field lines.
+
+::
+
+    1.1. Xây dựng Thông tư hướng dẫn ...
+    - Đơn vị chủ trì: Cục Hộ tịch, quốc tịch, chứng thực.
+    - Thời gian hoàn thành: trình Lãnh đạo Bộ trong Quý II/2021.
+
+An item is a task when field lines hang directly below it; a heading whose
+sub-items carry the fields is not (GOLD.md). Field lines may themselves be
+numbered ("4.2. Cơ quan thực hiện:" over "- Cơ quan chủ trì thực hiện: ...")
+or have their value on the following lines ("a) Cơ quan thực hiện" over
+"- Cấp tỉnh: Sở Tư pháp chủ trì ...").
+"""
+
+from __future__ import annotations
+
+import string
+
+from ..model import Line, RawTask
+from .fields import match_label, section_kind
+from .outline import Node, parse_marker
+
+_TASK_FIELDS = ("lead", "support", "product", "deadline")
+
+
+def _field_of(node: Node, lines: dict[int, Line]) -> tuple[str, str] | None:
+    if node.kind in ("root", "roman", "head"):
+        return None
+    first = lines[node.start].text if node.start in lines else None
+    if first is not None and node.kind != "para":
+        first = parse_marker(first)[3]
+    return match_label(node.text, whole_line=first)
+
+
+def _collect(node: Node, lines: dict[int, Line], out: dict[str, list[str]]) -> None:
+    """Gather the field values that hang directly below ``node``."""
+    for child in node.children:
+        hit = _field_of(child, lines)
+        if hit is None:
+            continue
+        name, value = hit
+        if name == "body":
+            continue
+        sub_fields = [c for c in child.children if _field_of(c, lines)]
+        if not value and sub_fields:  # "4.2. Cơ quan thực hiện:" over labelled lines
+            _collect(child, lines, out)
+            continue
+        if not value:
+            value = "\n".join(c.full_text() for c in child.children)
+        elif not value.rstrip().endswith("."):
+            # a list wrapped after its ";" became a paragraph of its own
+            for c in child.children:
+                if c.kind != "para":
+                    break
+                value += " " + c.text
+        if value:
+            out.setdefault(name, []).append(value)
+
+
+def _title(node: Node) -> str:
+    return node.text.strip().rstrip(".:;").strip()
+
+
+def find_text_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
+    """Every outline item that carries task fields, with its full number."""
+    tasks: list[RawTask] = []
+    by_index = {ln.index: ln for ln in lines}
+
+    def visit(node: Node, no: str | None, skip: bool) -> None:
+        if node.kind in ("roman", "head"):
+            skip = section_kind(node.text) is not None
+        letters = iter(string.ascii_lowercase)  # unnumbered sub-items that are tasks: 1a, 1b
+        for child in node.children:
+            if _field_of(child, by_index) is not None:
+                continue
+            if child.kind == "num":
+                child_no = ".".join(map(str, child.path))
+            elif child.kind == "letter":
+                child_no = f"{no or ''}{child.marker}"
+            elif child.kind in ("dash", "plus"):
+                child_no = no or ""
+            else:
+                visit(child, no, skip)
+                continue
+            if not skip:
+                fields: dict[str, list[str]] = {}
+                _collect(child, by_index, fields)
+                if any(k in fields for k in _TASK_FIELDS):
+                    if child.kind in ("dash", "plus"):
+                        child_no += next(letters, "")
+                    tasks.append(RawTask(
+                        no=child_no, title=_title(child),
+                        fields={k: "\n".join(v) for k, v in fields.items()},
+                        line=child.start, source="text"))
+            visit(child, child_no, skip)
+
+    visit(root, None, False)
+    return tasks
