@@ -169,8 +169,8 @@ class Header:
 class ParsedDocument:
     header: Header
     references: list[Reference] = field(default_factory=list)
-    tasks: list[dict[str, Any]] = field(default_factory=list)
-    responsibilities: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    responsibilities: list[Responsibility] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -186,8 +186,8 @@ class ParsedDocument:
             "recipients": list(h.recipients),
             "attached_to": h.attached_to,
             "references": [r.to_json() for r in self.references],
-            "tasks": self.tasks,
-            "responsibilities": self.responsibilities,
+            "tasks": [t.to_json() for t in self.tasks],
+            "responsibilities": [r.to_json() for r in self.responsibilities],
         }
 
 
