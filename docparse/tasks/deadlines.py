@@ -34,30 +34,51 @@ _Y = r"(?:19|20)\d\d"
 
 @dataclass
 class _Period:
-    """One period named in the text; ``lo``/``hi`` are None until its year is known."""
+    """One period named in the text; ``lo``/``hi`` stay None while its year is unknown."""
 
     kind: str  # date, month, quarter, year
-    pos: int  # where it starts in the text (for year borrowing)
-    lo: date | None
-    hi: date | None
-    open_start: bool  # after "trước"/"đến": the text allows any day before it
+    num: tuple[int, ...]  # (month, day) of a date, the quarter, the month; () for a year
+    year: int | None  # as written; None for "Quý I", "trước ngày 15/4"
+    open_start: bool  # after "trước"/"đến", or a day not after "từ": no first day of its own
     before: bool  # after a deadline cue ("trước", "chậm nhất"): dates a relative text
-    explicit: bool  # the year is written, not borrowed
-    # for a period whose year is missing: builds (lo, hi) once a year is known
-    make: Any = None
+    lo: date | None = None
+    hi: date | None = None
+
+    def place(self, year: int | None) -> bool:
+        """Set ``lo``/``hi`` for ``year``; False when that day does not exist ("31/02")."""
+        if year is None:
+            return True
+        n = self.num
+        if self.kind == "date":
+            try:
+                self.lo = self.hi = date(year, n[0], n[1])
+            except ValueError:
+                return False
+        elif self.kind == "year":
+            self.lo, self.hi = date(year, 1, 1), date(year, 12, 31)
+        else:
+            first, last = (3 * n[0] - 2, 3 * n[0]) if self.kind == "quarter" else (n[0], n[0])
+            self.lo, self.hi = date(year, first, 1), date(year, last, monthrange(year, last)[1])
+        return True
 
 
 def _alt(phrases: list[str]) -> str:
-    """Whole-word alternation of folded phrases, longest first (so "sau khi" beats "khi")."""
-    keys = sorted({fold(p) for p in phrases}, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) + ")"
+    """Alternation of folded phrases and their OCR readings, longest first ("sau khi" before "khi")."""
+    ocr: dict[str, list[str]] = rules.load("deadlines").get("ocr_words", {})
+    keys: set[str] = set()
+    for phrase in phrases:
+        spellings = [""]
+        for word in fold(phrase).split():
+            spellings = [f"{s} {v}".strip() for s in spellings for v in [word, *ocr.get(word, [])]]
+        keys.update(spellings)
+    return "(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(keys, key=len, reverse=True)) + ")"
 
 
 @cache
 def _rules() -> dict[str, Any]:
     """Compile ``rules/deadlines.yaml`` once per process."""
     r = rules.load("deadlines")
-    w = {k: re.escape(fold(v)).replace(r"\ ", r"\s+") for k, v in r["words"].items()}
+    w = {k: _alt([v]) for k, v in r["words"].items()}
     q = "|".join(sorted(map(str, r["quarters"]), key=len, reverse=True))
     link, join = r["year_link_re"], _alt(r["range_joiners"])
     scan = "|".join([
@@ -70,7 +91,7 @@ def _rules() -> dict[str, Any]:
         rf"{w['month']}\s+(?P<mo>\d{{1,2}})(?:{link}(?P<my>{_Y}))?(?![\d/])",
         rf"(?:(?:{w['year']}|{w['stage']}|{_alt(r['from'])})\s+)?(?<![\d/.])(?P<ya>{_Y})\s*{join}\s*"
         rf"(?:{w['year']}\s+)?(?P<yb>{_Y})(?![\d/])",
-        rf"(?:{w['year']}\s+|^\s*)(?P<y>{_Y})(?![\d/])",
+        rf"(?:{w['year']}\s+|^[\W_]*)(?P<y>{_Y})(?![\d/])",
     ])
     rel = r["relative"]
     dur = rel["duration"]
@@ -87,7 +108,7 @@ def _rules() -> dict[str, Any]:
         "citation": re.compile(r["citation_before_re"]),
         "recurring": re.compile(rf"(?<![a-z]){_alt(r['recurring'])}(?![a-z])"),
         "lead": re.compile(rf"^[\W_]*{_alt(rel['lead'])}(?![a-z])"),
-        "anywhere": re.compile(rf"(?<![a-z]){_alt(rel['anywhere'])}(?![a-z])"),
+        "anywhere": re.compile(rf"(?<![a-z]){_alt(rel['anywhere'])}(?![a-z])|{rel['anywhere_re']}"),
         "stop": re.compile(rel["stop_re"]),
         "duration": re.compile(
             rf"(?<![a-z]){_alt(dur['lead'])}\s+\d+\s*(?:\([^)]*\)\s*)?{_alt(dur['units'])}(?![a-z])"
@@ -95,41 +116,20 @@ def _rules() -> dict[str, Any]:
     }
 
 
-def _day(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _month(y: int, m: int) -> tuple[date, date] | None:
-    if not 1 <= m <= 12:
-        return None
-    return date(y, m, 1), date(y, m, monthrange(y, m)[1])
-
-
-def _period(m: re.Match[str], quarters: dict[str, int]) -> tuple[str, int | None, Any] | None:
-    """(kind, written year or None, year → (lo, hi) or None) for one scanner match."""
+def _period(m: re.Match[str], quarters: dict[str, int]) -> tuple[str, tuple[int, ...], int | None] | None:
+    """(kind, numbers, written year) of one scanner match; None for an impossible month."""
     g = m.group
     if g("d1") or g("d2") or g("d3"):
         d, mo = int(g("d1") or g("d2") or g("d3")), int(g("m1") or g("m2") or g("m3"))
         y = g("y1") or g("y2")
-        if y and len(y) == 2:
-            y = "20" + y
-        if not (1 <= d <= 31 and 1 <= mo <= 12):
-            return None
-        return "date", int(y) if y else None, lambda yr: (lambda x: x and (x, x))(_day(yr, mo, d))
+        y = "20" + y if y and len(y) == 2 else y
+        return ("date", (mo, d), int(y) if y else None) if 1 <= mo <= 12 else None
     if g("q"):
-        n = quarters[g("q")]
-        return "quarter", int(g("qy")) if g("qy") else None, lambda yr: (
-            date(yr, 3 * n - 2, 1), _month(yr, 3 * n)[1])  # type: ignore[index]
+        return "quarter", (quarters[g("q")],), int(g("qy")) if g("qy") else None
     if g("mo"):
         mo = int(g("mo"))
-        if not 1 <= mo <= 12:
-            return None
-        return "month", int(g("my")) if g("my") else None, lambda yr: _month(yr, mo)
-    y = int(g("y") or g("yb"))
-    return "year", y, lambda yr: (date(yr, 1, 1), date(yr, 12, 31))
+        return ("month", (mo,), int(g("my")) if g("my") else None) if 1 <= mo <= 12 else None
+    return "year", (), int(g("y") or g("yb"))
 
 
 def _periods(f: str, year: int | None) -> list[_Period]:
@@ -147,25 +147,22 @@ def _periods(f: str, year: int | None) -> list[_Period]:
         before, until = bool(r["before"].search(head)), bool(r["until"].search(head))
         from_ = bool(r["from"].search(head))
         if m.group("ya"):  # "2019 đến năm 2025": two years, the second closes the span
-            ya = int(m.group("ya"))
-            found.append(_Period("year", m.start(), date(ya, 1, 1), date(ya, 12, 31), before, before, True))
+            first = _Period("year", (), int(m.group("ya")), before, before)
+            first.place(first.year)
+            found.append(first)
             before, until, from_ = False, True, False
         got = _period(m, r["quarters"])
         if got is None:
             continue
-        kind, y, make = got
-        span = make(y) if y else None
-        # a day is a point: it starts a range only after "từ"
-        open_start = before or until or (kind == "date" and not from_)
-        found.append(_Period(kind, m.start(), *(span or (None, None)), open_start, before, y is not None, make))
+        kind, num, y = got
+        # a day is a point: it opens a range only after "từ"
+        p = _Period(kind, num, y, before or until or (kind == "date" and not from_), before)
+        if p.place(y):  # "ngày 31/02/2024" names no day
+            found.append(p)
     for i, p in enumerate(found):
-        if p.explicit:
-            continue
-        later = next((q for q in found[i + 1:] if q.explicit and q.lo), None)
-        yr = later.lo.year if later and later.lo else year
-        span = p.make(yr) if yr else None
-        if span:
-            p.lo, p.hi = span
+        if p.year is None:
+            later = next((q.year for q in found[i + 1:] if q.year and q.lo), year)
+            p.place(later)
     return found
 
 
@@ -180,7 +177,7 @@ def _narrowest(periods: list[_Period]) -> list[_Period]:
     seen: set[tuple[Any, ...]] = set()
     for p in periods:
         if p.lo and p.hi and any(
-            q is not p and p.lo <= q.lo and q.hi <= p.hi and (q.lo, q.hi) != (p.lo, p.hi)  # type: ignore[operator]
+            p.lo <= q.lo and q.hi <= p.hi and (q.lo, q.hi) != (p.lo, p.hi)  # type: ignore[operator]
             for q in dated
         ):
             continue
@@ -215,13 +212,13 @@ def parse_deadline(text: str, *, year: int | None = None) -> Deadline | None:
     periods = _narrowest(_periods(f, year))
     lead = r["lead"].search(f)
     cue = lead or r["anywhere"].search(f)
-    dl = Deadline(text=text, kind=None, depends_on=_depends_on(text, f, cue))
+    dl = Deadline(text=text, kind=None)
     if lead:
         dl.kind = "relative"
         dl.due = _iso(max((p.hi for p in periods if p.before and p.hi), default=None))
     elif r["recurring"].search(f):
         dl.kind = "recurring"
-        dl.start = _iso(min((p.lo for p in periods if p.explicit and p.lo and not p.open_start), default=None))
+        dl.start = _iso(min((p.lo for p in periods if p.year and p.lo and not p.open_start), default=None))
     elif len(periods) == 1:
         p = periods[0]
         dl.kind, dl.due = p.kind, _iso(p.hi)
@@ -232,4 +229,6 @@ def parse_deadline(text: str, *, year: int | None = None) -> Deadline | None:
         dl.due = _iso(max((p.hi for p in periods if p.hi), default=None))
     elif cue or r["duration"].search(f):
         dl.kind = "relative"
+    if dl.kind in ("relative", "recurring"):
+        dl.depends_on = _depends_on(text, f, cue)
     return dl
