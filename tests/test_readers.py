@@ -185,11 +185,56 @@ def test_seed_markdown_is_stripped_and_lines_survive():
     assert len(paras) == len(raw_lines)
 
 
-def test_seed_with_tab_cells_keeps_tabs():
+def test_seed_with_tab_cells_becomes_a_table():
+    # Seed 004's appendix: one tab-indented line per cell, rows apart by a blank line.
     doc = read_file(SEEDS / "004_1cd2fb9aa37a7db0.txt")
-    assert any(p.text.startswith("\t") for p in paragraphs(doc))
+    (table,) = tables(doc)
+    assert (table.n_rows, table.n_cols) == (22, 7)
+    rows = table.rows()
+    assert [c.text for c in rows[0]] == ["TT", "Nội dung thực hiện", "Đơn vị chủ trì", "Đơn vị phối hợp",
+                                         "Thời gian hoàn thành", "Sản phẩm chủ yếu", "Nguồn kinh phí"]
+    group = rows[1]  # "I" then the group's name repeated in the six other cells
+    assert [(c.col, c.colspan, c.text) for c in group] == [
+        (0, 1, "I"), (1, 6, "Hoàn thiện thể chế, chính sách thực hiện Đề án 06/CP")]
+    heading = rows[3]  # "2": a title and blank cells
+    assert heading[0].text == "2" and [c.text for c in heading[2:]] == [""] * 5
+    # A cell's further lines (without the tab) stay in the cell, also after a blank line.
+    assert rows[4][3].text == ("- Vụ Pháp luật dân sự - kinh tế,\n- Văn phòng Bộ; - Cục Hộ tịch, Quốc tịch, "
+                               "chứng thực;\n- Cục Công nghệ thông tin;\n- Các đơn vị thuộc Bộ có liên quan.")
+    assert rows[10][6].text == "Ngân sách\nNhà nước"
+    assert [c.text for c in rows[-1]][:2] == ["5", "Tổ chức Hội nghị tổng kết tình hình thực hiện Quyết định "
+                                              "số 06/QĐ-TTg trong năm 2023 của Bộ Tư pháp"]
+    # Everything before the table is read as before: one paragraph per line.
+    raw = (SEEDS / "004_1cd2fb9aa37a7db0.txt").read_text("utf-8").splitlines()
+    start = next(i for i, line in enumerate(raw) if line.startswith("\t") and raw[i + 1].startswith("\t"))
+    assert doc.blocks.index(table) == start
+    assert [p.text for p in doc.blocks[:start]] == [
+        line.rstrip(" \u00a0").replace("**", "") if line.strip() else "" for line in raw[:start]]
+    assert "\tKT. BỘ TRƯỞNG" in [p.text for p in paragraphs(doc)]  # a lone tab line is no table
     seed1 = [p.text for p in paragraphs(read_file(SEEDS / "001_4d3cbe0d2efac68f.txt"))]
     assert "- + Nhóm sổ đăng ký kết hôn;" in seed1
+
+
+def test_tab_cell_table_ends_where_running_text_resumes():
+    text = ("Trước bảng\n\tTT\n\tNội dung\n\tChủ trì\n\tThời hạn\n\n"
+            "\t1\n\t**Việc một**\n\t- Sở A;\n\n- Sở B\n\tQuý I\n\n"
+            "\t2\n\tViệc hai\n\tSở C\n\tQuý II\ncòn tiếp\n\nSau bảng\n")
+    doc = read_bytes(text.encode("utf-8"), "t.txt")
+    kinds = [type(b).__name__ for b in doc.blocks]
+    assert kinds == ["Paragraph", "Table", "Paragraph", "Paragraph"], kinds
+    (table,) = tables(doc)
+    assert [[c.text for c in r] for r in table.rows()] == [
+        ["TT", "Nội dung", "Chủ trì", "Thời hạn"], ["1", "Việc một", "- Sở A;\n- Sở B", "Quý I"],
+        ["2", "Việc hai", "Sở C", "Quý II\ncòn tiếp"]]
+    assert table.rows()[1][1].bold
+    # Once a row has all its cells, a blank line ends the table: what follows is running text.
+    assert [p.text for p in paragraphs(doc)] == ["Trước bảng", "", "Sau bảng"]
+
+
+def test_lone_tab_indented_lines_stay_paragraphs():
+    doc = read_bytes("Một\n\tthụt đầu dòng\nHai\n".encode(), "t.txt")
+    assert not tables(doc)
+    assert [p.text for p in paragraphs(doc)] == ["Một", "\tthụt đầu dòng", "Hai"]
 
 
 # ------------------------------------------------------------------ docx (real files)

@@ -11,7 +11,12 @@ The seeds are Markdown exports: ``**bold**``, ``*italic*`` and heading hashes
 are stripped from the text and turned into :attr:`Paragraph.bold` /
 :attr:`Paragraph.italic`. One :class:`Paragraph` per line; blank lines are kept
 as empty paragraphs because later stages use them, and tabs inside a line are
-kept (some exports put table cells on tab-indented lines).
+kept.
+
+Converters that export a Word table to text write one cell per tab-indented
+line, rows separated by a blank line, and a cell's further lines without the
+tab. Such a run becomes a :class:`Table` (see :func:`_tab_table`), so that the
+task-table finder sees rows and columns whatever the file format.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..model import Paragraph, SourceDocument
+from ..model import Cell, Paragraph, SourceDocument, Table
 
 # --------------------------------------------------------------- scoring
 
@@ -232,6 +237,84 @@ def _unescape_track(text: str, flags: list[list[bool]]) -> tuple[str, list[list[
     return "".join(out), new
 
 
+# --------------------------------------------------------------- tab-cell tables
+
+
+def _blank(raw: str) -> bool:
+    return not raw.strip(" \t\r\u00a0\u200b\ufeff")
+
+
+def _tab_rows(raw_lines: list[str], start: int) -> tuple[list[list[list[str]]], int]:
+    """The rows (cells as lists of raw lines) of the tab-cell run at ``start``, and its end.
+
+    A tab-indented line starts a cell; a blank line followed by a tab line
+    starts a new row. A line without the tab continues the current cell, also
+    after blank lines (exports put blank lines between the "- " items of one
+    cell) -- unless the current row already has as many cells as the first
+    row: then the blank line ended the table and the line is running text.
+    """
+    rows: list[list[list[str]]] = []
+    row: list[list[str]] = []
+    gap = False
+    end = start
+    for k in range(start, len(raw_lines)):
+        raw = raw_lines[k].rstrip("\r")
+        if raw.startswith("\t"):
+            if gap and row:
+                rows.append(row)
+                row = []
+            row.append([raw[1:]])
+        elif _blank(raw):
+            gap = True
+            continue
+        else:
+            width = len(rows[0]) if rows else len(row)
+            if gap and len(row) >= width:
+                break
+            row[-1].append(raw)
+        gap = False
+        end = k + 1
+    if row:
+        rows.append(row)
+    return rows, end
+
+
+def _tab_cell(parts: list[str], row: int, col: int) -> Cell:
+    texts: list[str] = []
+    bolds: list[bool] = []
+    for raw in parts:
+        body, bold, _ = strip_markdown(raw.strip(" \t\r\u00a0"))
+        if body.strip():
+            texts.append(body.strip())
+            bolds.append(bold)
+    return Cell(text="\n".join(texts), row=row, col=col, bold=bool(bolds) and all(bolds))
+
+
+def _tab_table(raw_lines: list[str], start: int) -> tuple[Table | None, int]:
+    """A :class:`Table` from the tab-cell run at ``start`` (None if it is no table).
+
+    A row whose cells after the first all repeat one text is a merged group
+    row ("I" then the group's name in every other cell): it becomes one cell
+    spanning those columns, as the docx reader gives a merged cell.
+    """
+    rows, end = _tab_rows(raw_lines, start)
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return None, start
+    cells: list[Cell] = []
+    n_cols = 0
+    for r, parts in enumerate(rows):
+        row = [_tab_cell(p, r, c) for c, p in enumerate(parts)]
+        for lead in (0, 1):
+            rest = row[lead:]
+            if len(rest) >= 3 and rest[0].text and all(c.text == rest[0].text for c in rest):
+                rest[0].colspan = len(rest)
+                row = row[:lead + 1]
+                break
+        cells += row
+        n_cols = max(n_cols, sum(c.colspan for c in row))
+    return Table(cells=cells, n_rows=len(rows), n_cols=n_cols), end
+
+
 # --------------------------------------------------------------- reader
 
 
@@ -248,8 +331,18 @@ def read_text(data: bytes, filename: str = "") -> SourceDocument:
         warnings.append(f"Văn bản có nhiều ký tự lạ (bảng mã {encoding}?): có thể bị lỗi phông/bảng mã")
     if encoding not in ("utf-8", "utf-8-sig"):
         warnings.append(f"Bảng mã: {encoding}")
-    blocks: list[Paragraph] = []
-    for raw in text.splitlines():
+    blocks: list[Paragraph | Table] = []
+    raw_lines = text.splitlines()
+    i = 0
+    while i < len(raw_lines):
+        raw = raw_lines[i]
+        i += 1
+        if raw.startswith("\t") and not _blank(raw):
+            table, end = _tab_table(raw_lines, i - 1)
+            if table is not None:
+                blocks.append(table)
+                i = end
+                continue
         line = raw.rstrip(" \r\u00a0")
         if not line.strip():
             blocks.append(Paragraph(""))
