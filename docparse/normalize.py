@@ -24,9 +24,10 @@ _TRANSLATE = {**_DASHES, **_SPACES, **_DROP, **_QUOTES}
 
 # Open syllables whose tone the old style puts on the second vowel: "hoà", "khoẻ",
 # "uỷ". The new style (the one of Nghị định 30/2020 templates and of the gold)
-# puts it on the first. "qu" + y is a consonant + vowel ("quý") and is left alone.
-_OLD_TONE = re.compile(r"(?i)(?<![\w])([^\W\d_]*?)([oO])([aAeE])([\u0300\u0301\u0303\u0309\u0323])(?![\w])|"
-                       r"(?<![\w])([^\W\d_]*?)([uU])([yY])([\u0300\u0301\u0303\u0309\u0323])(?![\w])")
+# puts it on the first. "qu" + y is a consonant + vowel ("quý") and is left alone;
+# a vowel carrying another mark after the tone ("hoặc": ă) is not an open pair.
+_OLD_TONE = re.compile(r"(?i)(?<![\w])([^\W\d_]*?)([oO])([aAeE])([\u0300\u0301\u0303\u0309\u0323])(?![\w\u0300-\u036f])|"
+                       r"(?<![\w])([^\W\d_]*?)([uU])([yY])([\u0300\u0301\u0303\u0309\u0323])(?![\w\u0300-\u036f])")
 
 
 def _move_tone(m: re.Match[str]) -> str:
