@@ -219,8 +219,9 @@ class Gazetteer:
             aligned = tokens[i].word_start and tokens[j - 1].word_end
             if e.label in _WORD_ALIGNED and not aligned:
                 continue  # "trình" in "quy trình", "xã" in "xã hội"
-            if e.label == HEAD and j - i == 1 and not aligned and not (j < len(tokens) and tokens[j].text[:1].isupper()):
-                continue  # "Báo" in "Báo cáo", "Ban" in "Ban hành"; but "Bộ Tư pháp" glued by the CRF is a head
+            named_next = j < len(tokens) and tokens[j].text[:1].isupper()
+            if e.label == HEAD and j - i == 1 and not aligned and not named_next:
+                continue  # "Báo" in "Báo cáo", "Ban" in "Ban hành"; "Bộ Tư pháp" glued by the CRF is a head
             if e.label in _CAPITALISED and not tokens[i].text[:1].isupper():
                 continue
             out.append(Match(e, i, j, exact))

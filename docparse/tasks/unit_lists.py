@@ -63,7 +63,9 @@ _MARKERS = {"-", "+", "•", "*", "–", "—", "·"}
 _PLURAL = {"các", "những"}
 _TRAILING = {",", ";", ".", ":", "/", "-"}
 _SENTENCE_END = {".", "!", "?"}
-_FUZZY_CUTOFF = 85.0
+_OPEN_ENDS = _PLURAL | {",", "và", "của", "thuộc"}  # a line ending so goes on with the next
+_FUZZY_CUTOFF = 85.0  # for text that lost its marks
+_FUZZY_CUTOFF_MARKED = 90.0  # for text that kept them: a unit the gazetteer lacks stays as written
 
 
 @dataclass
@@ -189,8 +191,8 @@ def _chunks(t: _Text, a: int, b: int) -> list[tuple[int, int]]:
             out.append((cur, k))
             cur = k + 1
         elif k > cur and t.gap_has_newline(k) and not t.joined[k] and (
-            tok in _MARKERS or (t.capital(k) and t.starts_unit(k, b) and t.low(k - 1) not in _PLURAL | {",", "và", "của", "thuộc"})
-        ):
+            tok in _MARKERS or (t.capital(k) and t.starts_unit(k, b) and t.low(k - 1) not in _OPEN_ENDS)
+        ):  # a line that starts a unit, after a line that does not leave one open
             out.append((cur, k))
             cur = k
     out.append((cur, b))
@@ -285,7 +287,10 @@ def _soft_split(t: _Text, i: int, j: int) -> list[tuple[int, int]]:
             continue
         tok = t.toks[k].text
         nxt = k + 1
-        comma = tok == "," and nxt < j and (t.starts_unit(nxt, j) or t.capital(nxt) or t.toks[nxt].text in _MARKERS)
+        # A comma separates when a unit (or a capitalised word) follows; "Cục Quản lý, giám sát ..."
+        # goes on with a lower-case word the gazetteer does not know as a unit.
+        comma = tok == "," and nxt < j and (
+            t.starts_unit(nxt, j) or t.capital(nxt) or t.toks[nxt].text in _MARKERS)
         if comma and _group_goes_on(t, cur, nxt):
             continue
         if comma or (tok.lower() == "và" and t.starts_unit(nxt, j)):
@@ -460,32 +465,42 @@ def _fuzzy_table() -> tuple[list[str], list[tuple[str, str]]]:
     return [fold(e.text) for e in entries], [(e.text, e.label) for e in entries]
 
 
-def _fuzzy(text: str) -> tuple[str, str] | None:
+def _fuzzy(text: str, cutoff: float = _FUZZY_CUTOFF) -> tuple[str, str] | None:
     """The gazetteer entry closest to ``text`` (on folds), if close enough: (spelling, label)."""
     from rapidfuzz import fuzz, process
 
     keys, values = _fuzzy_table()
-    hit = process.extractOne(fold(text), keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+    hit = process.extractOne(fold(text), keys, scorer=fuzz.ratio, score_cutoff=cutoff)
     return values[hit[2]] if hit else None
 
 
 def _repair(t: _Text, p: _Piece) -> None:
-    """Take the gazetteer's spelling for a name matched only on its fold or close to one."""
+    """Set ``known``; take the gazetteer's spelling for a name matched only on its fold or close to one."""
     if p.rewrite:
         return
     m = t.exactly(p.i, p.j, NAME, GROUP)
     if m is not None:
         p.known = True
-        if not m.exact:
+        if not m.exact:  # "Cuc Cong nghe thong tin": the fold matched a name, the marks were lost
             p.rewrite = m.entry.text
         return
+    if _covered(t, p):
+        p.known = True
+        return
+    # OCR damage: close to a name of the gazetteer ("Cuc Hb tich, qudc tich, chirng thyc").
     written = t.words(p.i, p.j)
-    if _damaged(written):
-        hit = _fuzzy(written)
-        if hit is not None and hit[1] != NOTUNIT:
-            p.rewrite, p.known = hit[0], True
-            return
-    # Known when gazetteer entries cover it: a head + field, level and place, ...
+    damaged = _damaged(written)
+    hit = _fuzzy(written, _FUZZY_CUTOFF if damaged else _FUZZY_CUTOFF_MARKED)
+    if hit is None or hit[1] == NOTUNIT:
+        return
+    # Text that kept its marks is repaired letter for letter only: "Kho bạc Nhà nước khu vực I"
+    # is another unit than "Kho bạc Nhà nước khu vực", not a misspelling of it.
+    if damaged or len(hit[0].split()) == len(written.split()):
+        p.rewrite, p.known = hit[0], True
+
+
+def _covered(t: _Text, p: _Piece) -> bool:
+    """Do gazetteer entries cover the piece (a head + field, a level and a place, ...)?"""
     named = bool(p.prefix.strip())  # a shared head makes a bare field or scope a name
     k = p.i
     while k < p.j:
@@ -496,8 +511,8 @@ def _repair(t: _Text, p: _Piece) -> None:
         elif t.low(k) in _PLURAL or t.toks[k].text in {",", "-", "và"}:
             k += 1
         else:
-            return
-    p.known = named
+            return False
+    return named
 
 
 # ---------------------------------------------------------------- API
@@ -638,8 +653,10 @@ def leading_units(text: str) -> tuple[list[Unit], int]:
     "Sở Tư pháp chủ trì, phối hợp với ..." -> ([Sở Tư pháp], offset of "chủ trì").
     Position titles are stripped ("Giám đốc Sở Tư pháp" is "Sở Tư pháp"). The
     predicate starts at the first predicate word of the gazetteer outside a
-    unit's name, else at the first verb underthesea tags after the units.
-    Returns ([], 0) when the text does not start with a unit.
+    unit's name, or at an earlier verb underthesea tags after the units; a
+    sentence end, a colon or a new item line closes the units too. A lead-in
+    ("Giao", "Đề nghị") is skipped. Returns ([], 0) when the text does not
+    start with a unit.
     """
     units, offset = _leading_cached(text)
     return [replace(u) for u in units], offset
