@@ -56,6 +56,8 @@ _MARKER = re.compile(
     r"^\s*(?:[-+•*–]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][)]\s|[IVXLC]+[.)]\s|dieu\s+\d+|can cu\b|noi nhan|kinh gui|"
     r"quyet dinh\s*:|thuc hien\b|theo de nghi)",
 )
+# Words a Vietnamese sentence cannot end on: a line ending with one goes on.
+_OPEN_END = re.compile(r"\b(?:va|cua|cac|voi|ve|cho|theo|tai|trong|tu|den|de|nhung|hoac|la|thuoc)\s*$")
 _TERMINAL = re.compile(r"[.;:!?]\s*$|\./\.\s*$")
 
 
@@ -65,11 +67,13 @@ def _starts_new(prev: Line, line: Line, gap: bool) -> bool:
     if _MARKER.match(line.fold):
         return True
     prev_t = prev.text.rstrip()
-    if prev_t.endswith(("-", "/")):
-        return False
+    if prev_t.endswith(("-", "/", ",")) or _OPEN_END.search(prev.fold):
+        return False  # a line ending in a comma or a joining word always goes on
+    first = line.text.lstrip()[:1]
+    if first.islower() and not prev_t.endswith((".", "!", "?")):
+        return False  # "...từ sổ giấy;" + "chuyển đổi và ...": one item wrapped after its ";"
     if _TERMINAL.search(prev_t):
         return True
-    first = line.text.lstrip()[:1]
     if first.islower() or first.isdigit() or first in "(“\"":
         return False
     # Capitals after a line with no closing punctuation: a new paragraph only

@@ -1,4 +1,4 @@
-"""The pipeline: file → reader → lines → documents → header, references.
+"""The pipeline: file → reader → lines → documents → header, references, tasks.
 
 Each stage lives in its own module; this one only wires them and applies the
 rules that need the whole bundle (a plan inherits what the decision issuing
@@ -16,6 +16,7 @@ from .model import Header, Line, ParsedDocument, ParsedFile
 from .readers import read_file
 from .references import extract_references
 from .segment import split_documents
+from .tasks import extract_tasks
 
 
 def _is_partial(date: str | None) -> bool:
@@ -104,6 +105,8 @@ def parse_lines(lines: list[Line]) -> list[ParsedDocument]:
         for doc, was in zip(docs, before, strict=True):
             if (doc.header.number, doc.header.date, doc.header.attached_to) != was:
                 doc.references = extract_references(doc.lines, doc.header)
+    for doc in docs:
+        doc.tasks, doc.responsibilities = extract_tasks(doc.lines, doc.header)
     return docs
 
 

@@ -114,3 +114,21 @@ def section_kind(title: str) -> str | None:
     if any(f.startswith(fold(s)) for s in cfg["not_task_sections"]):
         return "skip"
     return None
+
+
+@cache
+def _procedure_re() -> re.Pattern[str]:
+    labels = sorted((fold(x) for x in _config()["procedure_labels"]), key=len, reverse=True)
+    alts = "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in labels)
+    return re.compile(rf"^\s*(?:[-+]\s*|\d+(?:\.\d+)*\.?\s*|[a-z]\)\s*)?({alts})\b")
+
+
+def describes_procedures(folds: list[str]) -> bool:
+    """True for a document that lists administrative procedures (see rules/tasks.yaml)."""
+    seen: set[str] = set()
+    pat = _procedure_re()
+    for f in folds:
+        m = pat.match(f)
+        if m:
+            seen.add(re.sub(r"\s+", " ", m.group(1)))
+    return len(seen) >= int(_config()["procedure_min_labels"])

@@ -25,6 +25,7 @@ _NUM = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,4})(?:\.|\))\s*(?=\S)|^(\d{1,2}(?:\
 _LETTER = re.compile(r"^([a-zđ])\)\s*(?=\S)")
 _DASH = re.compile(r"^(?:[-–•]\s*)+(?=\S)")
 _PLUS = re.compile(r"^\+\s*(?=\S)")
+_SIGN_OFF = re.compile(r"^\s*noi nhan\s*:?")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
@@ -215,6 +216,17 @@ class _Builder:
 def build_outline(lines: list[Line]) -> Node:
     """The outline tree of the running text in ``lines`` (table cells are left out)."""
     b = _Builder()
-    for p in paragraphs([ln for ln in lines if ln.table is None]):
+    body = []
+    skipping = False
+    for ln in lines:
+        if ln.table is not None:
+            continue
+        if _SIGN_OFF.match(ln.fold):
+            skipping = True  # "Nơi nhận:" lists recipients, not duties ...
+        elif skipping and not ln.blank and is_upper_line(ln.text):
+            skipping = False  # ... until the next heading (signature, PHỤ LỤC)
+        if not skipping:
+            body.append(ln)
+    for p in paragraphs(body):
         b.add(p)
     return b.finish()

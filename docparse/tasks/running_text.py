@@ -18,7 +18,7 @@ from __future__ import annotations
 import string
 
 from ..model import Line, RawTask
-from .fields import match_label, section_kind
+from .fields import describes_procedures, match_label, section_kind
 from .outline import Node, parse_marker
 
 _TASK_FIELDS = ("lead", "support", "product", "deadline")
@@ -65,6 +65,8 @@ def _title(node: Node) -> str:
 def find_text_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
     """Every outline item that carries task fields, with its full number."""
     tasks: list[RawTask] = []
+    if describes_procedures([ln.fold for ln in lines]):
+        return tasks
     by_index = {ln.index: ln for ln in lines}
 
     def visit(node: Node, no: str | None, skip: bool) -> None:
@@ -91,7 +93,7 @@ def find_text_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
                         child_no += next(letters, "")
                     tasks.append(RawTask(
                         no=child_no, title=_title(child),
-                        fields={k: "\n".join(v) for k, v in fields.items()},
+                        fields={k: "\n- ".join(v) for k, v in fields.items()},
                         line=child.start, source="text"))
             visit(child, child_no, skip)
 
