@@ -372,6 +372,7 @@ def _stats(toks: list[Token]) -> RestoreStats:
     return RestoreStats(marked, bare, junk, foreign, words)
 
 
+@lru_cache(maxsize=64)
 def needs_restore(text: str) -> bool:
     """True for text that lost its diacritics (OCR), false for clean Vietnamese.
 

@@ -11,6 +11,10 @@ wait for. "TỔ CHỨC THỰC HIỆN" items give :class:`Responsibility` entries
 from __future__ import annotations
 
 from ..model import Header, Line, Responsibility, Task
+from ..restore import needs_restore
+
+#: Lines read to tell a scan that lost its diacritics from clean text (the header uses as many).
+_OCR_SAMPLE = 80
 
 
 def _year(header: Header) -> int | None:
@@ -34,6 +38,8 @@ def extract_tasks(lines: list[Line], header: Header) -> tuple[list[Task], list[R
     if not raws:
         raws = find_prose_tasks(root, lines)
     year = _year(header)
-    tasks = [build_task(r, year=year) for r in raws]
+    # the header asked the same of the same sample: the answer is cached
+    ocr = needs_restore("\n".join(ln.text for ln in lines[:_OCR_SAMPLE] if not ln.blank))
+    tasks = [build_task(r, year=year, ocr=ocr) for r in raws]
     resolve_deadlines(tasks)
-    return tasks, find_responsibilities(root)
+    return tasks, find_responsibilities(root, ocr=ocr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import RawTask, Task, Unit
+from ..restore import needs_restore, restore
 from .deadlines import parse_deadline
 from .roles import units_of
 from .unit_lists import canonical_unit, split_units
@@ -25,6 +26,22 @@ def one_line(text: str | None) -> str | None:
     return t or None
 
 
+def repair(text: str | None) -> str | None:
+    """Diacritics put back into OCR text that lost them (the header's restorer).
+
+    Unit names, titles and deadlines of a scanned plan come out as "Cuc Hd
+    tich"; restoring the syllables first lets the gazetteer and the deadline
+    rules see the words they know. Clean text is returned untouched.
+    """
+    if not text or not needs_restore(text):
+        return text
+    return restore(text)
+
+
+def _same(text: str | None) -> str | None:
+    return text
+
+
 def _dedupe(units: list[Unit]) -> list[Unit]:
     seen: set[str] = set()
     out = []
@@ -36,8 +53,10 @@ def _dedupe(units: list[Unit]) -> list[Unit]:
     return out
 
 
-def build_task(raw: RawTask, *, year: int | None = None) -> Task:
-    f = raw.fields
+def build_task(raw: RawTask, *, year: int | None = None, ocr: bool = False) -> Task:
+    """``ocr``: the document lost its diacritics, so values are repaired first."""
+    fix = repair if ocr else _same
+    f = {k: fix(v) or "" for k, v in raw.fields.items()}
     lead: list[Unit] = []
     support: list[Unit] = []
     if f.get("lead"):
@@ -47,7 +66,7 @@ def build_task(raw: RawTask, *, year: int | None = None) -> Task:
         support += split_units(f["support"])
     deadline_text = f.get("deadline")
     deadline = parse_deadline(one_line(deadline_text) or "", year=year) if deadline_text else None
-    title = one_line(raw.title)
+    title = one_line(fix(raw.title))
     return Task(
         no=raw.no,
         title=title,

@@ -108,11 +108,12 @@ def _fuzzy_label(f: str) -> tuple[str, int] | None:
 def section_kind(title: str) -> str | None:
     """"responsibility", "skip" or None for a section heading's text."""
     cfg = _config()
-    f = fold(title).strip(" .:")
-    if any(f.startswith(fold(s)) for s in cfg["responsibility_sections"]):
-        return "responsibility"
-    if any(f.startswith(fold(s)) for s in cfg["not_task_sections"]):
-        return "skip"
+    f = re.sub(r"[^a-z ]+", "", fold(title)).strip()  # OCR: "TO CHU'C THU'C HIEN"
+    for kind, key in (("responsibility", "responsibility_sections"), ("skip", "not_task_sections")):
+        for s in cfg[key]:
+            label = fold(s)
+            if f.startswith(label) or fuzz.ratio(f[: len(label) + 2], label) >= 88:
+                return kind
     return None
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .. import rules
 from ..normalize import fold
@@ -141,6 +141,8 @@ class Gazetteer:
             fold(h): set(levels) for h, levels in (g.get("local_heads") or {}).items()
         }
         self.lead_ins: list[str] = list(g.get("lead_ins", []))
+        # Items that are a whole known name need no segmenter to be read.
+        self.whole_names = {e.text.lower() for e in self.entries if e.label in (NAME, GROUP)}
         abbrevs = {**rules.load("abbreviations").get("expand", {}), **(g.get("abbreviations") or {})}
         keys = sorted(abbrevs, key=len, reverse=True)
         self._abbrev_re = re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, keys)) + r")(?![\w&])")
@@ -180,19 +182,19 @@ class Gazetteer:
         return "".join(parts), src_start, src_end
 
     def tokens(self, text: str) -> list[Token]:
-        """Syllable tokens of underthesea's words, with the word boundaries kept."""
-        from underthesea import word_tokenize
+        """Syllable tokens of underthesea's words, with the word boundaries kept.
 
+        The text is segmented one ``;``- or line-separated item at a time and
+        each item's tokens are cached: a plan names the same units task after
+        task, and segmentation is the slow part. No unit name spans a ``;``.
+        """
         out: list[Token] = []
-        pos = 0
-        for word in word_tokenize(text, use_token_normalize=False):
-            syls = word.split(" ")
-            for k, syl in enumerate(syls):
-                at = text.find(syl, pos)
-                if at < 0 or text[pos:at].strip():
-                    return self._regex_tokens(text)  # the segmenter rewrote the text: fall back
-                out.append(Token(at, at + len(syl), syl, k == 0, k == len(syls) - 1))
-                pos = at + len(syl)
+        for m in _ITEMS.finditer(text):
+            base = m.start()
+            item = m.group()
+            known = item.strip(" .,:").lower() in self.whole_names  # cheap rule first
+            for t in (self._regex_tokens(item) if known else _item_tokens(item)):
+                out.append(Token(t.start + base, t.end + base, t.text, t.word_start, t.word_end))
         return out
 
     @staticmethod
@@ -227,6 +229,30 @@ class Gazetteer:
             out.append(Match(e, i, j, exact))
         out.sort(key=lambda m: (m.i, -(m.j - m.i)))
         return out
+
+
+_ITEMS = re.compile(r"[^;\n]+|[;\n]")
+
+
+@lru_cache(maxsize=8192)
+def _item_tokens(text: str) -> tuple[Token, ...]:
+    from underthesea import word_tokenize
+
+    if not text.strip():
+        return ()
+    if text in (";", "\n"):
+        return tuple(Gazetteer._regex_tokens(text))
+    out: list[Token] = []
+    pos = 0
+    for word in word_tokenize(text, use_token_normalize=False):
+        syls = word.split(" ")
+        for k, syl in enumerate(syls):
+            at = text.find(syl, pos)
+            if at < 0 or text[pos:at].strip():
+                return tuple(Gazetteer._regex_tokens(text))  # the segmenter rewrote the text: fall back
+            out.append(Token(at, at + len(syl), syl, k == 0, k == len(syls) - 1))
+            pos = at + len(syl)
+    return tuple(out)
 
 
 @cache

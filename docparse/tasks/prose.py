@@ -23,6 +23,7 @@ from .outline import Node
 from .roles import _alts, _patterns, read_roles
 from .unit_lists import leading_units
 
+_CUE_WINDOW = 300
 _ARTICLE = re.compile(r"^\s*(?:Điều|Dieu|ĐIỀU)\s+(\d+)\s*[.:]\s*", re.IGNORECASE)
 
 
@@ -37,10 +38,18 @@ def _deadline_clause(text: str) -> str | None:
     return text[m.start():m.end()].strip(" ,") if m else None
 
 
+@cache
+def _cue_re() -> re.Pattern[str]:
+    prose = _config()["prose"]
+    return re.compile(rf"\b(?:{_alts(prose['openers'] + prose['lead_roles'])})\b")
+
+
 def _is_assignment(text: str) -> bool:
     """An opener ("Giao ...") or a lead role ("... chủ trì") right after the units."""
     p = _patterns()
     f = fold(text)
+    if not _cue_re().search(f[:_CUE_WINDOW]):
+        return False  # cheap test first: the units are only read where a cue is near
     roles = read_roles(text)
     if not roles.lead:
         return False

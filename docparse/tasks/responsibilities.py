@@ -10,6 +10,7 @@ three entries. Items that charge nobody ("Kinh phí thực hiện Kế hoạch n
 from __future__ import annotations
 
 from ..model import Responsibility
+from .build import repair
 from .fields import section_kind
 from .outline import Node
 from .roles import read_roles
@@ -24,25 +25,25 @@ def _item_text(node: Node) -> str:
     return "\n".join([own, *below]) if below else own
 
 
-def _charged(node: Node) -> list[Responsibility]:
-    roles = read_roles(node.text.rstrip(":"))
+def _charged(node: Node, ocr: bool) -> list[Responsibility]:
+    roles = read_roles(((repair(node.text) if ocr else node.text) or "").rstrip(":"))
     if not roles.lead:
         return []
     text = _item_text(node)
     return [Responsibility(unit=u, text=text) for u in roles.lead]
 
 
-def find_responsibilities(root: Node) -> list[Responsibility]:
+def find_responsibilities(root: Node, *, ocr: bool = False) -> list[Responsibility]:
     out: list[Responsibility] = []
     for sec in root.children:
         if sec.kind not in ("roman", "head") or section_kind(sec.text) != "responsibility":
             continue
         for item in sec.children:
-            found = _charged(item)
+            found = _charged(item, ocr)
             if not found and item.kind == "num":
                 # "1. Trách nhiệm của các cơ quan, đơn vị" over "1.1. Sở Tư pháp:" ...
                 for sub in item.children:
                     if sub.kind != "para":
-                        found += _charged(sub)
+                        found += _charged(sub, ocr)
             out += found
     return out

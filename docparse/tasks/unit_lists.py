@@ -587,12 +587,26 @@ def _predicate(t: _Text, i0: int) -> tuple[int, int]:
             cue = k
             break
     end = cue if cue is not None else stop
-    verb = _first_verb(t, i0, end)
+    verb = _first_verb(t, i0, end) if _unexplained(t, i0, end) else None
     if verb is not None:
         return verb, t.toks[verb].start
     if cue is not None:
         return cue, t.toks[cue].start
     return stop, stop_at
+
+
+def _unexplained(t: _Text, i0: int, end: int) -> bool:
+    """Is there a lower-case word between the units and the cue that no name covers?
+
+    Only then can an unlisted verb hide there, so only then is the POS tagger
+    (the slow part) asked.
+    """
+    for k in range(i0 + 1, end):
+        tok = t.toks[k].text
+        if t.covered[k] or t.depth[k] or not tok[:1].islower() or tok in {"và", "các", "cấp"}:
+            continue
+        return True
+    return False
 
 
 def _item_label(t: _Text, k: int) -> bool:
@@ -628,8 +642,29 @@ def _first_verb(t: _Text, i0: int, end: int) -> int | None:
     return None
 
 
+#: The units of a sentence come first: only a window of its start is read, a
+#: short one first and a longer one when the units run to the window's end.
+_LEAD_WINDOWS = (160, 420)
+
+
+def _window(text: str, size: int) -> str:
+    if len(text) <= size:
+        return text
+    cut = text.rfind(" ", 0, size)
+    return text[:cut if cut > 0 else size]
+
+
 @lru_cache(maxsize=4096)
 def _leading_cached(text: str) -> tuple[tuple[Unit, ...], int]:
+    for size in _LEAD_WINDOWS:
+        part = _window(text, size)
+        units, offset = _leading_in(part)
+        if part == text or (units and offset < len(part.rstrip())):
+            return units, offset
+    return units, offset
+
+
+def _leading_in(text: str) -> tuple[tuple[Unit, ...], int]:
     t = _Text(text)
     i0 = _skip_markers(t, 0, t.n)
     for lead_in in t.g.lead_ins:
