@@ -153,6 +153,13 @@ FLOORS: dict[tuple[str, str], float] = {
     ("dev/files", "number"): 0.93,
     ("dev/files", "doc_type"): 0.93,
     ("dev/files", "date"): 0.93,
+    # task tables (issue 3)
+    ("seeds", "tasks"): 0.95,
+    ("seeds", "task.lead"): 0.90,
+    ("seeds", "task.support"): 0.90,
+    ("seeds", "task.deadline.kind"): 0.95,
+    ("seeds", "task.deadline.due"): 0.95,
+    ("seeds-ocr", "tasks"): 0.85,
 }
 
 

@@ -45,18 +45,15 @@ def _cue_re() -> re.Pattern[str]:
 
 
 def _is_assignment(text: str) -> bool:
-    """An opener ("Giao ...") or a lead role ("... chủ trì") right after the units."""
+    """An opener ("Giao ...") or a lead role ("... chủ trì") with work after the units."""
     p = _patterns()
     f = fold(text)
     if not _cue_re().search(f[:_CUE_WINDOW]):
         return False  # cheap test first: the units are only read where a cue is near
     roles = read_roles(text)
-    if not roles.lead:
-        return False
-    if p["opener"].match(f):
-        return True
-    lead, off = leading_units(text)
-    return bool(p["role"].match(fold(text[off:])))
+    if not roles.lead or not roles.rest.strip(" .;,:"):
+        return False  # "Giao các cơ quan, đơn vị:" heads a list; its items are the tasks
+    return bool(p["opener"].match(f)) or roles.cued
 
 
 def _raw(no: str | None, title: str, sentence: str, line: int) -> RawTask:
@@ -68,10 +65,16 @@ def _raw(no: str | None, title: str, sentence: str, line: int) -> RawTask:
 
 
 def _unit_heading(node: Node) -> bool:
-    """"1. Sở Công Thương": an item that is only a list of units."""
+    """"1. Sở Công Thương", "1. Bộ Tài chính chủ trì, phối hợp với ...:": units (and their
+    roles) over lettered duties, with nothing to do in the item itself."""
+    if not any(c.kind in ("letter", "dash") for c in node.children):
+        return False
     text = node.text.strip().rstrip(":.")
     units, off = leading_units(text)
-    return bool(units) and not text[off:].strip(" ,.;:")
+    if units and not text[off:].strip(" ,.;:"):
+        return True
+    roles = read_roles(text)
+    return roles.cued and not roles.rest.strip(" .;,:")
 
 
 def find_prose_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
@@ -110,4 +113,4 @@ def find_prose_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
 
 def _join_lead(head: str, duty: str) -> str:
     """The heading's units as the subject of the duty: "Công an tỉnh chủ trì, phối hợp với ..."."""
-    return f"{head} {duty[:1].lower()}{duty[1:]}" if duty else head
+    return f"{head}: {duty[:1].lower()}{duty[1:]}" if duty else head

@@ -25,6 +25,13 @@ class Roles:
     support: list[Unit] = field(default_factory=list)
     #: where the predicate starts (after the units and role cues)
     rest: str = ""
+    #: a role cue ("chủ trì", "phối hợp với") followed the units
+    cued: bool = False
+
+    @property
+    def assigns(self) -> bool:
+        """Units with a role or with something to do: a sentence, not a bare list."""
+        return bool(self.lead) and (self.cued or bool(self.rest.strip(" .;,:")))
 
 
 def _alts(words: list[str]) -> str:
@@ -36,8 +43,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     prose = _config()["prose"]
     return {
         "opener": re.compile(rf"^\s*(?:{_alts(prose['openers'])})\s+"),
-        "role": re.compile(rf"^[\s,]*(?:{_alts(prose['lead_roles'])})\b[\s,]*"),
-        "support": re.compile(rf"^[\s,]*(?:{_alts(prose['support_cues'])})\s+"),
+        "role": re.compile(rf"^[\s,:]*(?:{_alts(prose['lead_roles'])})\b[\s,]*"),
+        "support": re.compile(rf"^[\s,:]*(?:{_alts(prose['support_cues'])})\s+"),
         "level": re.compile(_config()["level_prefix"]),
     }
 
@@ -60,9 +67,11 @@ def read_roles(text: str) -> Roles:
     m = p["role"].match(fold(rest))
     if m:
         rest = rest[m.end():]
+        roles.cued = True
     m = p["support"].match(fold(rest))
     if m:
         rest = rest[m.end():]
+        roles.cued = True
         support, off2 = leading_units(rest)
         roles.support = list(support)
         rest = rest[off2:]
@@ -86,7 +95,7 @@ def units_of(value: str) -> tuple[list[Unit], list[Unit]]:
         if not line:
             continue
         roles = read_roles(line)
-        if roles.lead and roles.rest.strip(" .;,"):
+        if roles.assigns:
             lead += roles.lead
             support += roles.support
         else:
