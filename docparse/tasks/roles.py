@@ -18,6 +18,9 @@ from ..normalize import fold
 from .fields import _config
 from .unit_lists import leading_units, split_units
 
+#: Lines this short are read whole by ``leading_units`` (its first window).
+_READ_WHOLE = 150
+
 
 @dataclass
 class Roles:
@@ -98,6 +101,8 @@ def units_of(value: str) -> tuple[list[Unit], list[Unit]]:
         if roles.assigns:
             lead += roles.lead
             support += roles.support
+        elif roles.lead and len(line) <= _READ_WHOLE:
+            lead += roles.lead  # the whole line was read as units already: no second pass
         else:
             lead += split_units(_strip_level(line))
     return lead, support
