@@ -84,6 +84,16 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def fold_alternation(phrases: object) -> str:
+    """A regex alternation of phrases, folded, longest first, any spacing between words.
+
+    Every cue list of ``rules/`` is matched on the fold; longest first so that
+    "sau khi" wins over "khi" at the same place.
+    """
+    keys = {fold(str(p)).strip() for p in phrases}  # type: ignore[attr-defined]
+    return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(keys, key=len, reverse=True) if k)
+
+
 def collapse_ws(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 

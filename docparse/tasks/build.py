@@ -20,9 +20,7 @@ def one_line(text: str | None) -> str | None:
     """A field value as one line: item marks of continuation lines kept, wraps joined."""
     if not text:
         return None
-    t = re.sub(r"\s*\n\s*", " ", text).strip()
-    t = re.sub(r"\s+", " ", t).strip()
-    t = t.rstrip(" .;,").strip()
+    t = re.sub(r"\s+", " ", text).strip().rstrip(" .;,").strip()
     return t or None
 
 

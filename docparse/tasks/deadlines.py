@@ -27,7 +27,7 @@ from typing import Any
 
 from .. import rules
 from ..model import Deadline
-from ..normalize import fold
+from ..normalize import fold, fold_alternation
 
 _Y = r"(?:19|20)\d\d"
 
@@ -71,7 +71,7 @@ def _alt(phrases: list[str]) -> str:
         for word in fold(phrase).split():
             spellings = [f"{s} {v}".strip() for s in spellings for v in [word, *ocr.get(word, [])]]
         keys.update(spellings)
-    return "(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(keys, key=len, reverse=True)) + ")"
+    return "(?:" + fold_alternation(keys) + ")"
 
 
 @cache

@@ -13,24 +13,25 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from .. import rules
-from ..normalize import fold
+from ..normalize import fold, fold_alternation
 
 
 @cache
-def _config() -> dict:
+def config() -> dict:
+    """``rules/tasks.yaml``."""
     return rules.load("tasks")
 
 
 @cache
 def _label_re() -> tuple[re.Pattern[str], dict[str, str]]:
-    cfg = _config()
+    cfg = config()
     owner: dict[str, str] = {}
     for name, labels in cfg["fields"].items():
         for label in labels:
             owner[fold(label)] = name
     for label in cfg["body_labels"]:
         owner.setdefault(fold(label), "body")
-    alts = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(owner, key=len, reverse=True))
+    alts = fold_alternation(owner)
     extra = int(cfg.get("label_extra_words", 6))
     # label, then either a colon (after a few more words at most) or the end.
     pat = re.compile(rf"^\s*({alts})(?P<more>(?:\s+[^\s:]+){{0,{extra}}}?)\s*(?P<colon>:|$)")
@@ -107,7 +108,7 @@ def _fuzzy_label(f: str) -> tuple[str, int] | None:
 
 def section_kind(title: str) -> str | None:
     """"responsibility", "skip" or None for a section heading's text."""
-    cfg = _config()
+    cfg = config()
     f = re.sub(r"[^a-z ]+", "", fold(title)).strip()  # OCR: "TO CHU'C THU'C HIEN"
     for kind, key in (("responsibility", "responsibility_sections"), ("skip", "not_task_sections")):
         for s in cfg[key]:
@@ -119,8 +120,7 @@ def section_kind(title: str) -> str | None:
 
 @cache
 def _procedure_re() -> re.Pattern[str]:
-    labels = sorted((fold(x) for x in _config()["procedure_labels"]), key=len, reverse=True)
-    alts = "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in labels)
+    alts = fold_alternation(config()["procedure_labels"])
     return re.compile(rf"^\s*(?:[-+]\s*|\d+(?:\.\d+)*\.?\s*|[a-z]\)\s*)?({alts})\b")
 
 
@@ -132,4 +132,4 @@ def describes_procedures(folds: list[str]) -> bool:
         m = pat.match(f)
         if m:
             seen.add(re.sub(r"\s+", " ", m.group(1)))
-    return len(seen) >= int(_config()["procedure_min_labels"])
+    return len(seen) >= int(config()["procedure_min_labels"])

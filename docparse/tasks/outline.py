@@ -47,6 +47,9 @@ class Node:
     start: int  # line index of the first line
     end: int = 0  # line index after the last line of the item's own paragraph
     path: tuple[int, ...] = ()
+    #: the first printed line of the item, without its marker: a label alone
+    #: on it ("a) Cơ quan thực hiện") has its value on the lines below
+    first_line: str = ""
     children: list[Node] = field(default_factory=list)
     parent: Node | None = field(default=None, repr=False)
     #: the top-level section (roman item, or the root) the item belongs to
@@ -116,9 +119,9 @@ class _Builder:
         self.orphans: dict[tuple[int, ...], list[Node]] = {}
         self.chain: list[Node] = [self.root]  # the open items, outermost first
 
-    def add(self, p: Para) -> None:
+    def add(self, p: Para, first_line: str) -> None:
         kind, marker, path, rest = parse_marker(p.text)
-        node = Node(kind, marker, rest.strip(), p.start, p.end, path)
+        node = Node(kind, marker, rest.strip(), p.start, p.end, path, parse_marker(first_line)[3].strip())
         if kind == "para" and _is_heading(node.text):
             kind = node.kind = "head"
         if kind in ("roman", "head"):
@@ -227,6 +230,7 @@ def build_outline(lines: list[Line]) -> Node:
             skipping = False  # ... until the next heading (signature, PHỤ LỤC)
         if not skipping:
             body.append(ln)
+    first = {ln.index: ln.text for ln in body}
     for p in paragraphs(body):
-        b.add(p)
+        b.add(p, first[p.start])
     return b.finish()

@@ -14,14 +14,14 @@ reads the roles out of it like any other lead value.
 from __future__ import annotations
 
 import re
+import string
 from functools import cache
 
 from ..model import Line, RawTask
-from ..normalize import fold
-from .fields import _config, section_kind
+from ..normalize import fold, fold_alternation
+from .fields import config, section_kind
 from .outline import Node
-from .roles import _alts, _patterns, read_roles
-from .unit_lists import leading_units
+from .roles import patterns, read_roles
 
 _CUE_WINDOW = 300
 _ARTICLE = re.compile(r"^\s*(?:Điều|Dieu|ĐIỀU)\s+(\d+)\s*[.:]\s*", re.IGNORECASE)
@@ -29,8 +29,8 @@ _ARTICLE = re.compile(r"^\s*(?:Điều|Dieu|ĐIỀU)\s+(\d+)\s*[.:]\s*", re.IGNO
 
 @cache
 def _deadline_re() -> re.Pattern[str]:
-    cues = _config()["prose"]["deadline_cues"]
-    return re.compile(rf"(?:{_alts(cues)})\b[^.;]*")
+    cues = config()["prose"]["deadline_cues"]
+    return re.compile(rf"(?:{fold_alternation(cues)})\b[^.;]*")
 
 
 def _deadline_clause(text: str) -> str | None:
@@ -40,13 +40,13 @@ def _deadline_clause(text: str) -> str | None:
 
 @cache
 def _cue_re() -> re.Pattern[str]:
-    prose = _config()["prose"]
-    return re.compile(rf"\b(?:{_alts(prose['openers'] + prose['lead_roles'])})\b")
+    prose = config()["prose"]
+    return re.compile(rf"\b(?:{fold_alternation(prose['openers'] + prose['lead_roles'])})\b")
 
 
 def _is_assignment(text: str) -> bool:
     """An opener ("Giao ...") or a lead role ("... chủ trì") with work after the units."""
-    p = _patterns()
+    p = patterns()
     f = fold(text)
     if not _cue_re().search(f[:_CUE_WINDOW]):
         return False  # cheap test first: the units are only read where a cue is near
@@ -69,12 +69,8 @@ def _unit_heading(node: Node) -> bool:
     roles) over lettered duties, with nothing to do in the item itself."""
     if not any(c.kind in ("letter", "dash") for c in node.children):
         return False
-    text = node.text.strip().rstrip(":.")
-    units, off = leading_units(text)
-    if units and not text[off:].strip(" ,.;:"):
-        return True
-    roles = read_roles(text)
-    return roles.cued and not roles.rest.strip(" .;,:")
+    roles = read_roles(node.text.strip().rstrip(":."))
+    return bool(roles.lead) and not roles.rest.strip(" .;,:")
 
 
 def find_prose_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
@@ -97,7 +93,7 @@ def find_prose_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
                 for sub in child.children:
                     if sub.kind not in ("letter", "dash"):
                         continue
-                    letter = sub.marker if sub.kind == "letter" else "abcdefghijklmnopqrstuvwxyz"[k % 26]
+                    letter = sub.marker if sub.kind == "letter" else string.ascii_lowercase[k % 26]
                     k += 1
                     sentence = _join_lead(head, sub.text)
                     tasks.append(_raw(f"{no}{letter}", sub.text, sentence, sub.start))

@@ -17,14 +17,14 @@ from rapidfuzz import fuzz
 
 from ..model import Task
 from ..normalize import fold
-from .fields import _config
+from .fields import config
 
 _MIN_SCORE = 88
 
 
 @cache
 def _pointer() -> re.Pattern[str]:
-    return re.compile(_config()["pointer"])
+    return re.compile(config()["pointer"])
 
 
 def _best_match(phrase: str, task: Task, tasks: list[Task]) -> str | None:

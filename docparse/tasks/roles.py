@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..model import Unit
-from ..normalize import fold
-from .fields import _config
+from ..normalize import fold, fold_alternation
+from .fields import config
 from .unit_lists import leading_units, split_units
 
 #: Lines this short are read whole by ``leading_units`` (its first window).
@@ -37,24 +37,20 @@ class Roles:
         return bool(self.lead) and (self.cued or bool(self.rest.strip(" .;,:")))
 
 
-def _alts(words: list[str]) -> str:
-    return "|".join(re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
 @cache
-def _patterns() -> dict[str, re.Pattern[str]]:
-    prose = _config()["prose"]
+def patterns() -> dict[str, re.Pattern[str]]:
+    prose = config()["prose"]
     return {
-        "opener": re.compile(rf"^\s*(?:{_alts(prose['openers'])})\s+"),
-        "role": re.compile(rf"^[\s,:]*(?:{_alts(prose['lead_roles'])})\b[\s,]*"),
-        "support": re.compile(rf"^[\s,:]*(?:{_alts(prose['support_cues'])})\s+"),
-        "level": re.compile(_config()["level_prefix"]),
+        "opener": re.compile(rf"^\s*(?:{fold_alternation(prose['openers'])})\s+"),
+        "role": re.compile(rf"^[\s,:]*(?:{fold_alternation(prose['lead_roles'])})\b[\s,]*"),
+        "support": re.compile(rf"^[\s,:]*(?:{fold_alternation(prose['support_cues'])})\s+"),
+        "level": re.compile(config()["level_prefix"]),
     }
 
 
 def read_roles(text: str) -> Roles:
     """Lead and support units of one sentence; empty Roles when it names none."""
-    p = _patterns()
+    p = patterns()
     t = text.strip()
     m = p["level"].match(fold(t))
     if m:
@@ -109,5 +105,5 @@ def units_of(value: str) -> tuple[list[Unit], list[Unit]]:
 
 
 def _strip_level(text: str) -> str:
-    m = _patterns()["level"].match(fold(text))
+    m = patterns()["level"].match(fold(text))
     return text[m.end():] if m else text

@@ -19,32 +19,29 @@ import string
 
 from ..model import Line, RawTask
 from .fields import describes_procedures, match_label, section_kind
-from .outline import Node, parse_marker
+from .outline import Node
 
 _TASK_FIELDS = ("lead", "support", "product", "deadline")
 
 
-def _field_of(node: Node, lines: dict[int, Line]) -> tuple[str, str] | None:
+def _field_of(node: Node) -> tuple[str, str] | None:
     if node.kind in ("root", "roman", "head"):
         return None
-    first = lines[node.start].text if node.start in lines else None
-    if first is not None and node.kind != "para":
-        first = parse_marker(first)[3]
-    return match_label(node.text, whole_line=first)
+    return match_label(node.text, whole_line=node.first_line)
 
 
-def _collect(node: Node, lines: dict[int, Line], out: dict[str, list[str]]) -> None:
+def _collect(node: Node, out: dict[str, list[str]]) -> None:
     """Gather the field values that hang directly below ``node``."""
     for child in node.children:
-        hit = _field_of(child, lines)
+        hit = _field_of(child)
         if hit is None:
             continue
         name, value = hit
         if name == "body":
             continue
-        sub_fields = [c for c in child.children if _field_of(c, lines)]
+        sub_fields = [c for c in child.children if _field_of(c)]
         if not value and sub_fields:  # "4.2. Cơ quan thực hiện:" over labelled lines
-            _collect(child, lines, out)
+            _collect(child, out)
             continue
         if not value:
             value = "\n".join(c.full_text() for c in child.children)
@@ -67,14 +64,13 @@ def find_text_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
     tasks: list[RawTask] = []
     if describes_procedures([ln.fold for ln in lines]):
         return tasks
-    by_index = {ln.index: ln for ln in lines}
 
     def visit(node: Node, no: str | None, skip: bool) -> None:
         if node.kind in ("roman", "head"):
             skip = section_kind(node.text) is not None
         letters = iter(string.ascii_lowercase)  # unnumbered sub-items that are tasks: 1a, 1b
         for child in node.children:
-            if _field_of(child, by_index) is not None:
+            if _field_of(child) is not None:
                 continue
             if child.kind == "num":
                 child_no = ".".join(map(str, child.path))
@@ -87,7 +83,7 @@ def find_text_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
                 continue
             if not skip:
                 fields: dict[str, list[str]] = {}
-                _collect(child, by_index, fields)
+                _collect(child, fields)
                 if any(k in fields for k in _TASK_FIELDS):
                     if child.kind in ("dash", "plus"):
                         child_no += next(letters, "")

@@ -28,7 +28,7 @@ from functools import cache
 
 from .. import rules
 from ..model import Line, RawTask
-from ..normalize import fold
+from ..normalize import fold, fold_alternation
 
 _ROMAN = re.compile(r"^[IVXLC]{1,6}$")
 # Leading item number of a cell: "1", "1.", "2.1", "I.", "a)", "(3)".
@@ -75,7 +75,7 @@ def _rules() -> _Rules:
     for name, phrases in data.get("cell_labels", {}).items():
         for p in phrases:
             label_field[_key(p).strip()] = name
-    alternatives = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(label_field, key=len, reverse=True))
+    alternatives = fold_alternation(label_field)
     # A label opens a clause (start of the cell, or after ; . or a line break).
     labels = re.compile(rf"(?:^|(?<=[;.\n]))\s*({alternatives})\b\s*:?\s*")
     return _Rules(
