@@ -491,3 +491,32 @@ def test_split_units_is_fast_after_warm_up() -> None:
         split_units(text)
     uncached = (time.perf_counter() - t0) / len(texts)
     assert uncached < 0.015  # ten times the target: CI machines are slower; the measure is reported
+
+
+# --- word boundaries: the segmenter is asked only where a word could cross -----------------
+
+@pytest.mark.parametrize("text, span, aligned", [
+    ("hoàn thiện quy trình nghiệp vụ", "trình", False),   # "quy trình" is one word
+    ("các tổ chức chính trị - xã hội", "xã", False),        # "xã hội"
+    ("Ủy ban nhân dân xã, phường", "xã", True),
+    ("các cơ quan có liên quan", "liên quan", True),
+    ("trình Thủ tướng Chính phủ", "trình", True),
+])
+def test_word_alignment(text: str, span: str, aligned: bool) -> None:
+    from docparse.tasks.gazetteer import gazetteer
+
+    g = gazetteer()
+    toks = g.tokens(text)
+    words = span.split()
+    i = next(k for k in range(len(toks)) if [t.text for t in toks[k:k + len(words)]] == words)
+    assert g.aligned(text, toks, i, i + len(words)) is aligned
+
+
+def test_a_boundary_no_word_can_cross_is_not_segmented() -> None:
+    from docparse.tasks import gazetteer as gz
+
+    toks = gz.gazetteer().tokens("Sở Tư pháp, Sở Tài chính")
+    comma = next(k for k, t in enumerate(toks) if t.text == ",")
+    assert not gz._may_cross(toks, comma) and not gz._may_cross(toks, comma + 1)
+    quy = gz.gazetteer().tokens("quy trình")
+    assert gz._may_cross(quy, 1)

@@ -92,7 +92,7 @@ class _Text:
             norm = text
         self.text, self.src_start, self.src_end = g.expand(norm)
         self.toks = g.tokens(self.text)
-        self.matches = g.match(self.toks)
+        self.matches = g.match(self.text, self.toks)
         n = len(self.toks)
         self.n = n
         self.at: list[list[Match]] = [[] for _ in range(n)]
