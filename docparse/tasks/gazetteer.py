@@ -222,7 +222,8 @@ class Gazetteer:
         found: dict[tuple[int, int, int], bool] = {}
         for key, i, j in self._lower(self._doc(words)):
             found[(key, i, j)] = True
-        for key, i, j in self._fold(self._doc([fold(w) for w in words])):
+        folded = fold(text)  # one translate for the text, not one per token (same length)
+        for key, i, j in self._fold(self._doc([folded[t.start:t.end] for t in tokens])):
             found.setdefault((key, i, j), False)
         marked = [any(c.isalpha() and not c.isascii() for c in t.text) for t in tokens]
         out: list[Match] = []
