@@ -13,7 +13,7 @@ from .citations import is_number
 from .header import extract_header
 from .lines import lines_from_text, to_lines
 from .model import Header, Line, ParsedDocument, ParsedFile
-from .readers import read_file
+from .readers import read_bytes, read_file
 from .references import extract_references
 from .segment import split_documents
 from .tasks import extract_tasks
@@ -119,3 +119,10 @@ def parse_path(path: Path | str) -> ParsedFile:
     src = read_file(path)
     docs = parse_lines(to_lines(src))
     return ParsedFile(file=path.name, documents=docs, format=src.format, warnings=list(src.warnings))
+
+
+def parse_bytes(data: bytes, filename: str) -> ParsedFile:
+    """Parse a file held in memory (an upload); ``filename`` names it in the result and messages."""
+    src = read_bytes(data, filename)
+    docs = parse_lines(to_lines(src))
+    return ParsedFile(file=Path(filename).name, documents=docs, format=src.format, warnings=list(src.warnings))

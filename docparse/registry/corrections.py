@@ -1,0 +1,46 @@
+"""Human corrections: stored with who and when beside the extraction, applied over it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from .documents import CorrectionError, check_correction, now
+from .store import write_document
+
+
+def correct(db: sqlite_utils.Database, doc_id: int, changes: dict[str, Any], who: str) -> list[dict[str, Any]]:
+    """Store corrections of a document's fields and rebuild its row; returns the corrections made.
+
+    Raises :class:`LookupError` for an unknown document and
+    :class:`CorrectionError` for a field that cannot be corrected or a bad value.
+    """
+    rows = list(db.query("SELECT * FROM documents WHERE id = ?", [doc_id]))
+    if not rows:
+        raise LookupError(f"Không có văn bản #{doc_id}")
+    if not changes:
+        raise CorrectionError("Không có trường nào để sửa")
+    doc = rows[0]
+    checked = {f: check_correction(f, v) for f, v in changes.items()}
+    who = " ".join(str(who or "").split())[:100] or "không rõ"
+    made: list[dict[str, Any]] = []
+    stamp = now()
+    with db.conn:
+        for f, v in checked.items():
+            if v == doc.get(f):
+                continue
+            db.conn.execute("INSERT INTO corrections (document_id, field, old_value, new_value, who, at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [doc_id, f, doc.get(f), v, who, stamp])
+            made.append({"field": f, "old_value": doc.get(f), "new_value": v, "who": who, "at": stamp})
+        if made:
+            write_document(db, sha256=doc["file_sha256"], seq=doc["seq"],
+                           extracted=json.loads(doc["extracted"]), body=doc["body"], doc_id=doc_id)
+    return made
+
+
+def history(db: sqlite_utils.Database, doc_id: int) -> list[dict[str, Any]]:
+    """The audit trail of a document, oldest first."""
+    return list(db.query("SELECT field, old_value, new_value, who, at FROM corrections "
+                         "WHERE document_id = ? ORDER BY id", [doc_id]))

@@ -1,0 +1,163 @@
+"""The registry's SQLite database: one file, opened the same way everywhere.
+
+sqlite-utils gives table creation and upserts without an ORM; the schema is
+declared here once so that every module (ingest, search, links, tracker)
+reads the same columns. WAL mode lets the service answer searches while a
+batch ingest writes.
+
+Tables (``*_key`` columns hold the matching form of a value, see :mod:`.keys`):
+
+- ``files``: the originals, byte for byte, keyed by SHA-256;
+- ``documents``: one row per document of a file, its *effective* fields
+  (extraction with human corrections applied) and ``extracted`` (the
+  parser's own JSON for it, kept beside them);
+- ``corrections``: the audit trail of human corrections;
+- ``refs``: what each document cites (resolved to a document by number key
+  at query time, so a link resolves by itself when its target arrives);
+- ``tasks``, ``task_units``, ``units``, ``responsibilities``: the tracker;
+- ``documents_fts``: the full-text index (owned by :mod:`.search`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlite_utils
+
+#: Environment variable naming the database file.
+DB_ENV = "DOCPARSE_DB"
+DEFAULT_DB = "docparse.db"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    format TEXT,
+    data BLOB NOT NULL,
+    added_at TEXT NOT NULL,
+    warnings TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    file_sha256 TEXT NOT NULL REFERENCES files(sha256),
+    seq INTEGER NOT NULL,
+    doc_type TEXT,
+    number TEXT,
+    number_key TEXT,
+    number_seq TEXT,
+    number_symbol TEXT,
+    issuer TEXT,
+    issuer_key TEXT,
+    place TEXT,
+    date TEXT,
+    year INTEGER,
+    subject TEXT,
+    signer TEXT,
+    recipients TEXT NOT NULL DEFAULT '[]',
+    attached_to TEXT,
+    attached_key TEXT,
+    body TEXT NOT NULL DEFAULT '',
+    extracted TEXT NOT NULL,
+    duplicate_of INTEGER,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    parsed_at TEXT NOT NULL,
+    UNIQUE (file_sha256, seq)
+);
+CREATE INDEX IF NOT EXISTS documents_number_key ON documents(number_key);
+CREATE INDEX IF NOT EXISTS documents_number_seq ON documents(number_seq);
+CREATE INDEX IF NOT EXISTS documents_attached_key ON documents(attached_key);
+CREATE INDEX IF NOT EXISTS documents_type_year ON documents(doc_type, year);
+CREATE INDEX IF NOT EXISTS documents_issuer_key ON documents(issuer_key);
+CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    who TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS corrections_document ON corrections(document_id);
+CREATE TABLE IF NOT EXISTS refs (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    seq INTEGER NOT NULL,
+    doc_type TEXT,
+    number TEXT,
+    number_key TEXT,
+    title TEXT,
+    year INTEGER,
+    date TEXT,
+    issuer TEXT,
+    relation TEXT NOT NULL,
+    text TEXT
+);
+CREATE INDEX IF NOT EXISTS refs_document ON refs(document_id);
+CREATE INDEX IF NOT EXISTS refs_number_key ON refs(number_key);
+CREATE TABLE IF NOT EXISTS tasks (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    seq INTEGER NOT NULL,
+    no TEXT,
+    title TEXT,
+    product TEXT,
+    funding TEXT,
+    deadline_text TEXT,
+    deadline_kind TEXT,
+    start TEXT,
+    due TEXT,
+    after TEXT,
+    status TEXT NOT NULL DEFAULT 'open',
+    status_by TEXT,
+    status_at TEXT
+);
+CREATE INDEX IF NOT EXISTS tasks_document ON tasks(document_id);
+CREATE INDEX IF NOT EXISTS tasks_due ON tasks(due);
+CREATE TABLE IF NOT EXISTS units (
+    canonical TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS task_units (
+    task_id INTEGER NOT NULL REFERENCES tasks(id),
+    unit TEXT NOT NULL REFERENCES units(canonical),
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    pos INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS task_units_task ON task_units(task_id);
+CREATE INDEX IF NOT EXISTS task_units_unit ON task_units(unit, role);
+CREATE TABLE IF NOT EXISTS responsibilities (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    unit TEXT NOT NULL,
+    name TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS responsibilities_document ON responsibilities(document_id);
+"""
+
+
+def db_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The database file: the argument, else ``$DOCPARSE_DB``, else ./docparse.db."""
+    return Path(path or os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def open_db(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the registry at ``path``, schema ensured, WAL on."""
+    from .search import ensure_index
+
+    p = db_path(path)
+    if p.parent and not p.parent.exists():
+        p.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(p)
+    db.conn.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    db.conn.execute("PRAGMA foreign_keys = ON")
+    db.conn.execute("PRAGMA synchronous = NORMAL")
+    db.conn.executescript(_SCHEMA)
+    ensure_index(db)
+    return db
