@@ -1,4 +1,4 @@
-"""``docparse`` command line: ``parse`` files, ``eval`` against the corpus."""
+"""``docparse`` command line: ``parse`` files, ``eval`` against the corpus, ``ingest``/``reparse``/``serve`` the registry."""
 
 from __future__ import annotations
 
@@ -49,6 +49,65 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Files into the registry, one transaction each, with a progress bar on stderr."""
+    from tqdm import tqdm
+
+    from .registry.db import db_path, open_db
+    from .registry.ingest import ingest_paths
+
+    files = list(_expand(args.files))
+    missing = [p for p in files if not p.exists()]
+    for p in missing:
+        print(f"docparse: {p}: không tìm thấy tệp", file=sys.stderr)
+    files = [p for p in files if p.exists()]
+    db = open_db(args.db)
+    counts = {"created": 0, "existing": 0, "error": len(missing)}
+    with tqdm(total=len(files), unit="tệp", desc="Nhập", file=sys.stderr, disable=args.quiet) as bar:
+        def progress(res) -> None:  # type: ignore[no-untyped-def]
+            counts[res.status] += 1
+            if res.status == "error":
+                tqdm.write(f"docparse: {res.file}: {res.error}", file=sys.stderr)
+            bar.set_postfix_str(res.file[:30])
+            bar.update(1)
+
+        ingest_paths(db, files, progress=progress)
+    n = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    print(f"{counts['created']} tệp mới, {counts['existing']} tệp đã có, {counts['error']} tệp lỗi; "
+          f"sổ {db_path(args.db)} có {n} văn bản", file=sys.stderr)
+    return 1 if counts["error"] else 0
+
+
+def cmd_reparse(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .registry.db import open_db
+    from .registry.ingest import reparse
+
+    db = open_db(args.db)
+    total = db.execute("SELECT count(*) FROM files").fetchone()[0]
+    with tqdm(total=total, unit="tệp", desc="Phân tích lại", file=sys.stderr, disable=args.quiet) as bar:
+        s = reparse(db, progress=lambda _name: bar.update(1))
+    for f in s.failed:
+        print(f"docparse: {f}", file=sys.stderr)
+    print(f"{s.files} tệp, {s.documents} văn bản, {s.changed} thay đổi, {s.removed} bỏ đi; "
+          "sửa đổi của người dùng được giữ", file=sys.stderr)
+    return 1 if s.failed else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    from .registry.db import db_path
+
+    app = create_app(args.db)
+    print(f"docparse: sổ {db_path(args.db)}; mở http://{args.host}:{args.port}/docs", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
 def cmd_eval(argv: list[str]) -> int:
     from .evaluate import main as eval_main
 
@@ -65,10 +124,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="+", help="files or folders")
     p.add_argument("--jsonl", action="store_true", help="one JSON object per line")
     sub.add_parser("eval", help="score corpus/ against gold and labels (see docparse eval --help)")
+    db_help = "registry database file (default: $DOCPARSE_DB, else ./docparse.db)"
+    p = sub.add_parser("ingest", help="store files or folders in the registry")
+    p.add_argument("files", nargs="+", help="files or folders")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p = sub.add_parser("reparse", help="re-extract every stored original with the current rules")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p = sub.add_parser("serve", help="run the registry service")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
     args = ap.parse_args(argv)
-    if args.cmd == "parse":
-        return cmd_parse(args)
-    return 2
+    commands = {"parse": cmd_parse, "ingest": cmd_ingest, "reparse": cmd_reparse, "serve": cmd_serve}
+    return commands[args.cmd](args)
 
 
 if __name__ == "__main__":

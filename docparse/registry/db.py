@@ -21,6 +21,7 @@ Tables (``*_key`` columns hold the matching form of a value, see :mod:`.keys`):
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import sqlite_utils
@@ -146,6 +147,16 @@ def db_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(path or os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
+def connect(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Database:
+    """A connection to an existing registry (one per request or thread; cheap)."""
+    conn = sqlite3.connect(db_path(path), check_same_thread=False, timeout=30)
+    db = sqlite_utils.Database(conn)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
 def open_db(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Database:
     """Open (creating if needed) the registry at ``path``, schema ensured, WAL on."""
     from .search import ensure_index
@@ -153,11 +164,9 @@ def open_db(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Database
     p = db_path(path)
     if p.parent and not p.parent.exists():
         p.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(p)
-    db.conn.execute("PRAGMA busy_timeout = 30000")
+    db = connect(p)
     db.enable_wal()
-    db.conn.execute("PRAGMA foreign_keys = ON")
-    db.conn.execute("PRAGMA synchronous = NORMAL")
     db.conn.executescript(_SCHEMA)
     ensure_index(db)
+    db.conn.commit()
     return db
