@@ -165,3 +165,14 @@ def test_a_second_connection_reads_while_one_writes(tmp_path: Path) -> None:
     ingest_bytes(writer, _plan("19/KH-UBND").encode(), "p.txt")
     reader = sqlite3.connect(path)
     assert reader.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_task_ids_and_statuses_survive_reparse(db) -> None:
+    doc_id = ingest_bytes(db, _plan("20/KH-UBND").encode(), "p.txt").documents[0]["id"]
+    before = db.execute("SELECT id, title FROM tasks WHERE document_id = ?", [doc_id]).fetchall()
+    db.conn.execute("UPDATE tasks SET status = 'done', status_by = 'A' WHERE document_id = ?", [doc_id])
+    db.conn.commit()
+    reparse(db)
+    after = db.execute("SELECT id, title, status, status_by FROM tasks WHERE document_id = ?", [doc_id]).fetchall()
+    assert [(i, t) for i, t, _, _ in after] == before
+    assert {(s, by) for _, _, s, by in after} == {("done", "A")}

@@ -36,7 +36,8 @@ def write_document(db: sqlite_utils.Database, *, sha256: str, seq: int, extracte
 
     Returns (id, warnings, duplicate_of). Human corrections already stored for
     ``doc_id`` are applied over ``extracted``; task statuses set by people are
-    carried over to the re-extracted tasks with the same number and title.
+    carried over to the re-extracted tasks with the same number and title,
+    which also keep their ids (a tracker link or calendar entry stays valid).
     """
     conn = db.conn
     fixes = corrections_of(db, doc_id) if doc_id else {}
@@ -47,14 +48,14 @@ def write_document(db: sqlite_utils.Database, *, sha256: str, seq: int, extracte
     cols = {**row, "body": body, "extracted": json.dumps(extracted, ensure_ascii=False),
             "duplicate_of": duplicate_of, "warnings": json.dumps(warnings, ensure_ascii=False),
             "parsed_at": stamp}
-    statuses: dict[tuple[str | None, str | None], tuple[str, str | None, str | None]] = {}
+    statuses: dict[tuple[str | None, str | None], tuple[int, str, str | None, str | None]] = {}
     if doc_id is None:
         doc_id = _insert(conn, "documents", {"file_sha256": sha256, "seq": seq, "created_at": stamp, **cols})
     else:
         _update(conn, "documents", doc_id, cols)
-        for t in conn.execute("SELECT no, title, status, status_by, status_at FROM tasks "
-                              "WHERE document_id = ? AND status != 'open'", [doc_id]):
-            statuses[(t[0], t[1])] = (t[2], t[3], t[4])
+        for t in conn.execute("SELECT no, title, id, status, status_by, status_at FROM tasks "
+                              "WHERE document_id = ?", [doc_id]):
+            statuses.setdefault((t[0], t[1]), (t[2], t[3], t[4], t[5]))
         _delete_children(conn, doc_id)
     _write_refs(conn, doc_id, extracted.get("references") or [])
     _write_tasks(conn, doc_id, extracted.get("tasks") or [], statuses)
@@ -100,12 +101,12 @@ def _unit(conn: sqlite3.Connection, name: str) -> str:
 
 
 def _write_tasks(conn: sqlite3.Connection, doc_id: int, tasks: list[dict[str, Any]],
-                 statuses: dict[tuple[str | None, str | None], tuple[str, str | None, str | None]]) -> None:
+                 before: dict[tuple[str | None, str | None], tuple[int, str, str | None, str | None]]) -> None:
     for k, t in enumerate(tasks):
         d = t.get("deadline") or {}
-        status, by, at = statuses.get((t.get("no"), t.get("title")), ("open", None, None))
+        old_id, status, by, at = before.pop((t.get("no"), t.get("title")), (None, "open", None, None))
         task_id = _insert(conn, "tasks", {
-            "document_id": doc_id, "seq": k, "no": t.get("no"), "title": t.get("title"),
+            "id": old_id, "document_id": doc_id, "seq": k, "no": t.get("no"), "title": t.get("title"),
             "product": t.get("product"), "funding": t.get("funding"), "deadline_text": d.get("text"),
             "deadline_kind": d.get("kind"), "start": d.get("start"), "due": d.get("due"),
             "after": d.get("after"), "status": status, "status_by": by, "status_at": at,
