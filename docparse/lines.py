@@ -8,10 +8,13 @@ rule.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Line, Paragraph, SourceDocument, Table
 from .normalize import fold, is_upper_line, normalize_text
+from .spans import STRIDE, Traced
+
+_NON_WS = re.compile(r"\S")
 
 
 def _make_lines(text: str, start: int, **attrs: object) -> list[Line]:
@@ -50,6 +53,55 @@ class Para:
     start: int  # index of the first line (into the line list it came from)
     end: int  # index after the last line
     cell: tuple[int, int, int] | None = None  # (table, row, col) when inside a table
+    #: the lines joined (blank ones left out)
+    parts: list[Line] = field(default_factory=list, repr=False, compare=False)
+    _traced: Traced | None = field(default=None, init=False, repr=False, compare=False)
+
+    def traced(self) -> Traced:
+        """``text`` with the place of each character in the lines (computed on first use).
+
+        Joining only strips and changes white space, so the non-space
+        characters of ``text`` are those of the lines, in order.
+        """
+        if self._traced is None:
+            self._traced = self._by_lines() or self._by_characters()
+        return self._traced
+
+    def _by_lines(self) -> Traced | None:
+        """The usual case: the lines, stripped, joined with one space."""
+        pos: list[int] = []
+        for ln in self.parts:
+            t = ln.text
+            a = len(t) - len(t.lstrip())
+            b = len(t.rstrip())
+            if a >= b:
+                continue
+            if pos:
+                pos.append(-1)
+            base = ln.index * STRIDE
+            pos += range(base + a, base + b)
+        if len(pos) != len(self.text):
+            return None
+        text = self.text
+        k = 0
+        for ln in self.parts:  # same length: check the characters are the same
+            t = ln.text.strip()
+            if not t:
+                continue
+            if text.startswith(t, k):
+                k += len(t) + 1
+            else:
+                return None
+        return Traced(text, pos)
+
+    def _by_characters(self) -> Traced:
+        src = [ln.index * STRIDE + m.start() for ln in self.parts for m in _NON_WS.finditer(ln.text)]
+        pos = [-1] * len(self.text)
+        hits = [m.start() for m in _NON_WS.finditer(self.text)]
+        if len(hits) == len(src):
+            for k, p in zip(hits, src, strict=True):
+                pos[k] = p
+        return Traced(self.text, pos)
 
 
 _MARKER = re.compile(
@@ -120,4 +172,5 @@ def paragraphs(lines: list[Line]) -> list[Para]:
 def _para(cur: list[Line]) -> Para:
     first = cur[0]
     cell = (first.table, first.row or 0, first.col or 0) if first.table is not None else None
-    return Para(text=_join([x.text for x in cur]), start=first.index, end=cur[-1].index + 1, cell=cell)
+    return Para(text=_join([x.text for x in cur]), start=first.index, end=cur[-1].index + 1, cell=cell,
+                parts=cur)

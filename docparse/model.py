@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .spans import Loc, Sources, Traced, document_spans
+
 # ---------------------------------------------------------------- source side
 
 
@@ -139,6 +141,8 @@ class Reference:
     year: int | None = None
     #: The text of the mention the relation was decided on (for review pages).
     text: str | None = None
+    #: Where that mention is (pieces of lines; empty when it is not in this document).
+    locs: list[Loc] = field(default_factory=list, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"doc_type": self.doc_type, "number": self.number}
@@ -163,6 +167,8 @@ class Header:
     #: Date of the issuing decision, from "(Ban hành kèm theo Quyết định số X ngày D)".
     attached_date: str | None = None
     attached_issuer: str | None = None
+    #: Where each field was read (see :mod:`docparse.spans`).
+    sources: Sources = field(default_factory=Sources, repr=False, compare=False)
 
 
 @dataclass
@@ -172,6 +178,16 @@ class ParsedDocument:
     tasks: list[Task] = field(default_factory=list)
     responsibilities: list[Responsibility] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list, repr=False)
+
+    @property
+    def body(self) -> str:
+        """The document's text, as the registry stores it: spans index this string."""
+        return "\n".join(x.text for x in self.lines)
+
+    @property
+    def spans(self) -> dict[str, Any]:
+        """Where each field, reference and task was read: ``[start, end)`` offsets into :attr:`body`."""
+        return document_spans(self)
 
     def to_json(self) -> dict[str, Any]:
         h = self.header
@@ -188,6 +204,7 @@ class ParsedDocument:
             "references": [r.to_json() for r in self.references],
             "tasks": [t.to_json() for t in self.tasks],
             "responsibilities": [r.to_json() for r in self.responsibilities],
+            "spans": self.spans,
         }
 
 
@@ -225,6 +242,8 @@ class Unit:
     end: int = 0
     #: True when the name (or its head + place) is in the gazetteer.
     known: bool = False
+    #: Where the unit is written in the document (pieces of lines), when known.
+    locs: list[Loc] = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass
@@ -268,6 +287,11 @@ class RawTask:
     #: index of the first line of the task (in the document's line list).
     line: int = 0
     source: str = "text"  # "text", "table" or "prose"
+    #: indices of the first and last line of the task's whole extent (None: ``line`` alone).
+    first: int | None = None
+    end: int | None = None
+    #: the title and field values as read, each character with its place in the document.
+    traces: dict[str, Traced] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -281,6 +305,10 @@ class Task:
     funding: str | None = None
     line: int = 0
     source: str = "text"
+    #: (first, last) line index of the task.
+    extent: tuple[int, int] | None = field(default=None, repr=False, compare=False)
+    #: where the title, product, deadline and funding were read (units carry their own).
+    locs: dict[str, list[Loc]] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -25,9 +25,10 @@ from .citations import (
     is_number,
     symbol_type,
 )
-from .lines import paragraphs
+from .lines import Para, paragraphs
 from .model import Header, Line, Reference
 from .normalize import collapse_ws, fold, normalize_text
+from .spans import Loc, Traced
 
 __all__ = ["extract_references", "paragraph_relations", "RELATIONS"]
 
@@ -198,6 +199,15 @@ class _Mention:
     relation: str
     pos: tuple[int, int]
     context: str
+    #: the text the citation's span indexes: a paragraph, or the subject as read (None: unknown)
+    where: Para | Traced | None = None
+
+    def locs(self) -> list[Loc]:
+        w = self.where
+        if w is None:
+            return []
+        traced = w.traced() if isinstance(w, Para) else w
+        return traced.locs(*self.cit.span)
 
 
 @dataclass
@@ -281,9 +291,11 @@ def _build(group: _Group, header: Header) -> Reference:
     for m in ms:
         if cfg.rank.get(m.relation, 99) < cfg.rank.get(best.relation, 99):
             best = m
+    # where the relation was decided, else the first mention found in the text
+    locs = best.locs() or next((x for x in (m.locs() for m in ms) if x), [])
     return Reference(doc_type=doc_type, number=number, date=date, issuer=_resolve_issuer(issuer, header),
                      relation=best.relation, title=title if number is None else title, year=year,
-                     text=best.context)
+                     text=best.context, locs=locs)
 
 
 def _excerpt(text: str, span: tuple[int, int]) -> str:
@@ -319,14 +331,16 @@ def extract_references(lines: list[Line], header: Header) -> list[Reference]:
             continue
         rels = paragraph_relations(p.text, cits, forwarding=forwarding)
         for c, rel in zip(cits, rels, strict=True):
-            mentions.append(_Mention(c, rel, (p.start, c.span[0]), _excerpt(p.text, c.span)))
+            mentions.append(_Mention(c, rel, (p.start, c.span[0]), _excerpt(p.text, c.span), p))
     if subject:
         cits = subject_cits
         if titles:
             cits = sorted(cits + find_law_titles(subject, titles, [c.span for c in cits]), key=lambda c: c.span)
         rels = paragraph_relations(subject, cits, forwarding=forwarding, subject=True)
+        read = header.sources.subject  # the subject as read, if the header did not respell it
+        where = read if read is not None and read.text == subject else None
         for c, rel in zip(cits, rels, strict=True):
-            mentions.append(_Mention(c, rel, (-1, c.span[0]), _excerpt(subject, c.span)))
+            mentions.append(_Mention(c, rel, (-1, c.span[0]), _excerpt(subject, c.span), where))
 
     return _merge(mentions, header)
 
@@ -387,7 +401,8 @@ def _merge(mentions: list[_Mention], header: Header) -> list[Reference]:
             number = canonical_number(att)
             refs.append(((-2, 0), Reference(doc_type=symbol_type(number), number=number,
                                             date=header.attached_date, issuer=header.attached_issuer,
-                                            relation="attached_to")))
+                                            relation="attached_to",
+                                            locs=header.sources.locs("attached_to", header.attached_to))))
         else:
             hit.relation = _stronger(hit.relation, "attached_to")
             hit.date = hit.date or header.attached_date

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Line
 from ..normalize import collapse_ws
+from ..spans import Loc, Traced
 from ..units import expand_abbreviations, proper_name, strip_position
 from .dateplace import iso_date
-from .number import parse_number
+from .number import number_at
 from .patterns import patterns
 
 _NUM = re.compile(r"\bs[o0-9]\s*:?\s*|\b(?=\d|/)")
@@ -24,37 +25,50 @@ class Attached:
     date: str | None
     issuer: str | None
     line: int
+    #: where each value is printed (pieces of lines)
+    locs: dict[str, list[Loc]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def find_attached(lines: list[Line]) -> Attached | None:
     """The attachment line within the first lines after the title."""
     p = patterns()
     for i, line in enumerate(lines):
-        text, f = line.text, line.fold
+        text, f = Traced.of_line(line), line.fold
         if not p.attached.match(f):
             # "(Kèm" / "theo Công văn số …": the cue broken over two lines.
             nxt = next((x for x in lines[i + 1: i + 2] if not x.blank), None)
             if len(f.strip()) > 12 or nxt is None or not p.attached.match(f + " " + nxt.fold):
                 continue
         for nxt in lines[i + 1: i + 4]:  # the line often wraps
-            if text.rstrip().endswith(")"):
+            if text.text.rstrip().endswith(")"):
                 break
             if not nxt.blank:
-                text, f = text + " " + nxt.text, f + " " + nxt.fold
+                text, f = text + " " + Traced.of_line(nxt), f + " " + nxt.fold
+        locs: dict[str, list[Loc]] = {}
         m = re.search(r"kem\s+theo\s+(\w+(?:\s+\w+)?)\s+", f)
         cut = m.end() if m else 0
         doc_type = p.types.get(m.group(1)) if m else None
-        after = text[cut:]
+        if m and doc_type:
+            locs["doc_type"] = text.locs(*m.span(1))
         number = None
         nm = re.match(r"\s*(?:s[o0-9]\s*:?\s*)?", f[cut:])
         if nm:
-            number = parse_number(after[nm.end():])
+            after = cut + nm.end()
+            hit = number_at(text.text[after:])
+            if hit:
+                number = hit[0]
+                locs["number"] = text.locs(after + hit[1], after + hit[2])
         dm = _DATE.search(f)
         date = iso_date(dm["d"], dm["m"], dm["y"]) if dm else None
-        im = _ISSUER.search(text)
+        if dm and date:
+            locs["date"] = text.locs(*dm.span())
+        im = _ISSUER.search(text.text)
         issuer = None
         if im:
             body = collapse_ws(im["body"]).rstrip(").*_ ")
             issuer = proper_name(expand_abbreviations(strip_position(body)))
-        return Attached(doc_type=doc_type, number=number, date=date, issuer=issuer, line=line.index)
+            raw = text[im.start("body"):im.end("body")].rstrip(").*_ \t")
+            locs["issuer"] = raw.locs()
+        return Attached(doc_type=doc_type, number=number, date=date, issuer=issuer, line=line.index,
+                        locs=locs)
     return None

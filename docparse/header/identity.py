@@ -7,14 +7,15 @@ document: its own appendix ("(Kèm theo Công văn số X ngày D của I)" unde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Segment
 from ..normalize import collapse_ws
+from ..spans import Loc, Traced
 from ..units import expand_abbreviations, proper_name, strip_position
 from .attached import find_attached
 from .dateplace import iso_date
-from .number import parse_number
+from .number import number_at
 from .patterns import patterns
 
 
@@ -24,13 +25,15 @@ class Identity:
     number: str | None
     date: str | None
     issuer: str | None
+    #: where each value is printed (pieces of lines)
+    locs: dict[str, list[Loc]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def from_appendix(seg: Segment) -> Identity | None:
     att = find_attached(seg.lines)
     if att is None or not att.number or not att.number[:1].isdigit():
         return None
-    return Identity(att.doc_type, att.number, att.date, att.issuer)
+    return Identity(att.doc_type, att.number, att.date, att.issuer, locs=att.locs)
 
 
 def from_summary(seg: Segment) -> Identity | None:
@@ -41,22 +44,30 @@ def from_summary(seg: Segment) -> Identity | None:
         if not m:
             continue
         rest_f = m["rest"]
-        rest = line.text[m.start("rest"): m.end("rest")]
+        rest = Traced.of_line(line, m.start("rest"), m.end("rest"))
         doc_type = None
+        locs: dict[str, list[Loc]] = {}
         for key, name in sorted(p.types.items(), key=lambda kv: -len(kv[0])):
             if rest_f.startswith(key + " "):
                 doc_type = name
+                locs["doc_type"] = rest.locs(0, len(key))
                 rest = rest[len(key) + 1:]
                 break
         if doc_type is None:
             continue
         rest = rest.lstrip()
-        if rest.lower().startswith("số"):
+        if rest.text.lower().startswith("số"):
             rest = rest[2:].lstrip(" :")
-        number = parse_number(rest)
-        if not number:
+        hit = number_at(rest.text)
+        if not hit:
             continue
+        number = hit[0]
+        locs["number"] = rest.locs(hit[1], hit[2])
         body = collapse_ws(line.text[m.start("body"): m.end("body")])
         issuer = proper_name(expand_abbreviations(strip_position(body)))
-        return Identity(doc_type, number, iso_date(m["d"], m["m"], m["y"]), issuer)
+        locs["issuer"] = Traced.of_line(line, m.start("body"), m.end("body")).locs()
+        date = iso_date(m["d"], m["m"], m["y"])
+        if date:
+            locs["date"] = Traced.of_line(line, m.start("d"), m.end("y")).locs()
+        return Identity(doc_type, number, date, issuer, locs=locs)
     return None

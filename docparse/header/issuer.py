@@ -13,9 +13,10 @@ from functools import cache
 
 from .. import rules
 from ..model import Line, Segment
-from ..normalize import collapse_ws, fold, is_upper_line
+from ..normalize import fold, is_upper_line
+from ..spans import Loc, Sources, Traced
 from ..units import expand_abbreviations, join_parent, proper_name, strip_position
-from .patterns import is_authority, motto_span, patterns, strip_marks, title_type
+from .patterns import is_authority, motto_span, patterns, strip_marks_traced, title_type
 from .zone import header_lines
 
 
@@ -71,8 +72,12 @@ def split_bodies(text: str) -> list[str]:
 
 def issuer_lines(seg: Segment) -> list[str]:
     """Capital lines of the left header column, above the number line."""
+    return [t.text for t in _issuer_pieces(seg)]
+
+
+def _issuer_pieces(seg: Segment) -> list[Traced]:
     p = patterns()
-    out: list[str] = []
+    out: list[Traced] = []
     for line in header_lines(seg):
         if line.blank:
             continue
@@ -81,34 +86,59 @@ def issuer_lines(seg: Segment) -> list[str]:
             break
         if title_type(line):
             break
-        text = line.text
+        text = Traced.of_line(line)
         cut = motto_span(line)
         if cut is not None:
             text = text[:cut]
-        text = strip_marks(re.split(r"\s{3,}|\t", text.strip())[0]) if text.strip() else ""
-        if text and is_upper_line(text, min_letters=2) and not re.search(r"\d", text):
+        if text.text.strip():
+            text = text.strip()
+            col = re.search(r"\s{3,}|\t", text.text)  # the left column only
+            text = strip_marks_traced(text[:col.start()] if col else text)
+        else:
+            text = Traced()
+        if text and is_upper_line(text.text, min_letters=2) and not re.search(r"\d", text.text):
             out.append(text)
     return out
 
 
 def from_header(seg: Segment) -> str | None:
-    lines = issuer_lines(seg)
-    if not lines:
+    hit = _from_header(seg)
+    return hit[0] if hit else None
+
+
+def _last_words(text: Traced, n: int) -> list[Loc]:
+    """Where the last ``n`` words of ``text`` are."""
+    words = [m.start() for m in re.finditer(r"\S+", text.text)]
+    return text.locs(words[-n] if 0 < n <= len(words) else 0)
+
+
+def _from_header(seg: Segment) -> tuple[str, list[Loc]] | None:
+    pieces = _issuer_pieces(seg)
+    if not pieces:
         return None
-    parts = split_bodies(collapse_ws(" ".join(lines)))
+    joined = Traced.join(" ", pieces).collapse().strip()
+    parts = split_bodies(joined.text)
     if not parts:
         return None
     names = [proper_name(x) for x in parts]
     if len(names) == 1:
-        return names[0]
-    return join_parent(names[-1], names[-2])
+        return names[0], joined.locs()
+    used = len(parts[-1].split()) + len(parts[-2].split())
+    return join_parent(names[-1], names[-2]), _last_words(joined, used)
 
 
 def authority_body(lines: list[Line]) -> str | None:
     """The body named by the authority line ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH")."""
+    hit = _authority_body(lines)
+    return hit[0] if hit else None
+
+
+def _authority_body(lines: list[Line]) -> tuple[str, list[Loc]] | None:
     for line in lines:
         if is_authority(line):
-            return proper_name(strip_position(strip_marks(line.text)))
+            text = strip_marks_traced(Traced.of_line(line))
+            body = strip_position(text.text)
+            return proper_name(body), _last_words(text, len(body.split()))
     return None
 
 
@@ -140,10 +170,31 @@ def from_symbol(number: str | None, place: str | None) -> str | None:
     return None
 
 
-def extract(seg: Segment, number: str | None, place: str | None) -> str | None:
-    name = from_header(seg)
-    if name:
-        return name
+def _symbol_locs(seg: Segment, number: str, number_locs: list[Loc]) -> list[Loc]:
+    """The body's abbreviation at the end of the printed number ("UBND" of "3510/KH-UBND")."""
+    key = fold(number.rsplit("/", 1)[-1].split("-")[-1])
+    by_index = {x.index: x for x in seg.lines}
+    for ln, a, b in reversed(number_locs):
+        line = by_index.get(ln)
+        k = line.fold.rfind(key, a, b) if line is not None else -1
+        if k >= 0:
+            return [(ln, k, k + len(key))]
+    return number_locs
+
+
+def extract(seg: Segment, number: str | None, place: str | None, src: Sources | None = None) -> str | None:
+    name, locs = _extract(seg, number, place, src)
+    if src is not None and name is not None:
+        src.set("issuer", name, locs)
+    return name
+
+
+def _extract(seg: Segment, number: str | None, place: str | None,
+             src: Sources | None) -> tuple[str | None, list[Loc]]:
+    hit = _from_header(seg)
+    if hit:
+        return hit
+    place_locs = src.locs("place", place) if src is not None else []
     if seg.title_at is not None:
         # Only the authority line between the subject and the first "Căn cứ".
         zone = []
@@ -151,7 +202,13 @@ def extract(seg: Segment, number: str | None, place: str | None) -> str | None:
             if patterns().body_start.match(line.fold):
                 break
             zone.append(line)
-        body = authority_body(zone)
-        if body:
-            return with_place(body, place)
-    return from_symbol(number, place)
+        auth = _authority_body(zone)
+        if auth:
+            body, locs = auth
+            named = with_place(body, place)
+            return named, locs + (place_locs if named != body else [])
+    name = from_symbol(number, place)
+    if name is None:
+        return None, []
+    number_locs = src.locs("number", number) if src is not None and number else []
+    return name, _symbol_locs(seg, number, number_locs) + place_locs  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from functools import cache
 from .. import rules
 from ..model import Line, Segment
 from ..normalize import fold
+from ..spans import Loc, Sources, Traced
 from .patterns import patterns
 from .zone import header_lines, next_nonblank
 
@@ -42,38 +43,59 @@ def canonical_symbol(sym: str) -> str:
 
 def parse_number(rest: str) -> str | None:
     """The number from the text after "Số:"; None when it holds no symbol."""
+    hit = number_at(rest)
+    return hit[0] if hit else None
+
+
+def number_at(rest: str) -> tuple[str, int, int] | None:
+    """The number from the text after "Số:" and where it is printed in ``rest`` (start, end)."""
     m = _PARTY.match(rest)
     if m:
-        return f"{m['seq']}-{m['kind']}/{m['body']}"
+        return f"{m['seq']}-{m['kind']}/{m['body']}", m.start("seq"), m.end()
     m = _NORMAL.match(rest)
     if m and re.search(r"[A-ZĐ]", m["sym"]):
         seq = (m["seq"] or "").replace(".", "")
         year = f"{m['year']}/" if m["year"] else ""
-        return f"{seq}/{year}{canonical_symbol(m['sym'])}"
+        return f"{seq}/{year}{canonical_symbol(m['sym'])}", _lead(rest, m.start()), m.end()
     m = _GLUED.match(rest)
     if m:
-        return f"{m['seq']}/{canonical_symbol(m['sym'])}"
+        return f"{m['seq']}/{canonical_symbol(m['sym'])}", m.start("seq"), m.end()
     return None
 
 
+def _lead(text: str, a: int) -> int:
+    while a < len(text) and text[a].isspace():
+        a += 1
+    return a
+
+
 def find_number_line(lines: list[Line]) -> tuple[int, str] | None:
+    hit = read_number_line(lines)
+    return (hit[0], hit[1]) if hit else None
+
+
+def read_number_line(lines: list[Line]) -> tuple[int, str, list[Loc]] | None:
+    """(position in ``lines``, number, where it is printed) of the "Số:" line."""
     p = patterns()
     for i, line in enumerate(lines):
         m = p.number.match(line.fold) or p.number_nocolon.match(line.fold)
         if not m:
             continue
-        rest = line.text[m.end():]
+        rest = Traced.of_line(line, m.end())
         j = next_nonblank(lines, i)
-        if not rest.strip():
-            rest = lines[j].text if j is not None else ""
-        elif rest.rstrip().endswith(("-", "/")) and j is not None:
-            rest = rest.rstrip() + lines[j].text.strip()  # "3783/QĐ-" / "UBND"
-        num = parse_number(rest)
-        if num:
-            return i, num
+        if not rest.text.strip():
+            rest = Traced.of_line(lines[j]) if j is not None else Traced()
+        elif rest.text.rstrip().endswith(("-", "/")) and j is not None:
+            rest = rest.rstrip() + Traced.of_line(lines[j]).strip()  # "3783/QĐ-" / "UBND"
+        hit = number_at(rest.text)
+        if hit:
+            num, a, b = hit
+            return i, num, rest.locs(a, b)
     return None
 
 
-def extract(seg: Segment) -> str | None:
-    hit = find_number_line(header_lines(seg))
+def extract(seg: Segment, src: Sources | None = None) -> str | None:
+    hit = read_number_line(header_lines(seg))
+    if hit and src is not None:
+        src.set("number", hit[1], hit[2])
     return hit[1] if hit else None

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from .. import rules
 from ..model import Line
 from ..normalize import collapse_ws, fold, is_upper_line
+from ..spans import Traced
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,17 @@ def _unambiguous_folds(names: list[str]) -> dict[str, str]:
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
 
+_MARKS = re.compile(r"^[\s*#_>\-–•+]+|[\s*_]+$")
+
+
 def strip_marks(text: str) -> str:
     """Text without list dashes, markdown leftovers and surrounding punctuation."""
-    return collapse_ws(re.sub(r"^[\s*#_>\-–•+]+|[\s*_]+$", "", text))
+    return collapse_ws(_MARKS.sub("", text))
+
+
+def strip_marks_traced(text: Traced) -> Traced:
+    """:func:`strip_marks` of a :class:`~docparse.spans.Traced` (positions kept)."""
+    return text.sub(_MARKS).collapse().strip()
 
 
 _MOTTO_WORDS = {"cong", "hoa", "xa", "hoi", "chu", "nghia", "viet", "nam"}

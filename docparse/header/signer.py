@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from ..model import Line, Segment, Signer
 from ..normalize import collapse_ws, fold, is_upper_line, sentence_case
-from .patterns import is_person_name, is_title_line, mode_of, patterns, strip_marks, title_name
+from ..spans import Loc, Sources, Traced
+from .patterns import (
+    is_person_name,
+    is_title_line,
+    mode_of,
+    patterns,
+    strip_marks,
+    strip_marks_traced,
+    title_name,
+)
 
 
 def _pretty_title(text: str) -> str:
@@ -39,7 +48,17 @@ def _signature_blocks(lines: list[Line]) -> list[int]:
     return out
 
 
-def extract(seg: Segment) -> Signer | None:
+def extract(seg: Segment, src: Sources | None = None) -> Signer | None:
+    hit = _extract(seg)
+    if hit is None:
+        return None
+    signer, locs = hit
+    if src is not None:
+        src.set("signer", signer.to_json(), sorted(locs))
+    return signer
+
+
+def _extract(seg: Segment) -> tuple[Signer, list[Loc]] | None:
     lines = seg.lines
     body_from = seg.title_at or 0
     found = [i for i in _signature_blocks(lines) if i > body_from]
@@ -57,8 +76,11 @@ def extract(seg: Segment) -> Signer | None:
     # The first block followed by a name (appendix tables come after), else the last block.
     for start in [*starts[:-1], starts[-1]]:
         modes: list[tuple[str, str]] = []
+        mode_locs: list[list[Loc]] = []
         title: str | None = None
+        title_locs: list[Loc] = []
         name: str | None = None
+        name_locs: list[Loc] = []
         i = start
         seen = 0
         while i < len(lines) and seen < 14:
@@ -67,31 +89,38 @@ def extract(seg: Segment) -> Signer | None:
             if line.blank:
                 continue
             seen += 1
-            t = strip_marks(line.text)
+            tt = strip_marks_traced(Traced.of_line(line))
             rm = p.recipients.match(line.fold)
             if rm:
-                t = strip_marks(line.text[rm.end():]).lstrip(":").strip()
-                if not t:
+                tt = strip_marks_traced(Traced.of_line(line, rm.end())).lstrip(":").strip()
+                if not tt:
                     continue
+            t = tt.text
             f = fold(t)
             mm = p.signer_mode.match(f)
             if mm:
                 modes.append((mode_of(mm), t[mm.start("for"):]))
+                mode_locs.append(tt.locs())
                 title = None
+                title_locs = []
                 continue
             if modes and not modes[-1][1].strip() and is_upper_line(t):
                 modes[-1] = (modes[-1][0], t)  # "KT." alone, its object on the next line
+                mode_locs[-1] = mode_locs[-1] + tt.locs()
                 continue
             if is_title_line(t):
                 title = t
+                title_locs = tt.locs()
                 continue
             if title and title.rstrip().endswith((",", "-")) and is_upper_line(t):
                 title = title + " " + t  # a long title wrapped over two lines
+                title_locs = title_locs + tt.locs()
                 continue
             if is_upper_line(t) and modes and title is None and not name:
                 # A mode's object broken over two lines ("TM. ỦY BAN" / "NHÂN DÂN").
                 kind, obj = modes[-1]
                 modes[-1] = (kind, obj + " " + t)
+                mode_locs[-1] = mode_locs[-1] + tt.locs()
                 continue
             if t.startswith("-") or p.archive.match(f) or p.signature_noise.match(f):
                 continue
@@ -100,9 +129,11 @@ def extract(seg: Segment) -> Signer | None:
                 nxt = next((x for x in lines[i: i + 2] if not x.blank), None)
                 if nxt is not None and is_person_name(t + " " + strip_marks(nxt.text)):
                     name = t + " " + strip_marks(nxt.text)
+                    name_locs = tt.locs() + strip_marks_traced(Traced.of_line(nxt)).locs()
                     break
             if is_person_name(t):
                 name = t
+                name_locs = tt.locs()
                 break
             if title or modes:
                 # Prose or another column's text: a name may still follow.
@@ -113,10 +144,11 @@ def extract(seg: Segment) -> Signer | None:
         return None
     mode = modes[-1][0] if modes else None
     for_ = _pretty_title(modes[-1][1]) if modes else None
-    return Signer(
+    signer = Signer(
         name=_pretty_name(name) if name else None,
         title=_pretty_title(title) if title else None,
         mode=mode,
         for_=for_,
     )
-
+    locs = (mode_locs[-1] if modes else []) + (title_locs if title else []) + (name_locs if name else [])
+    return signer, locs

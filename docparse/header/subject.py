@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from ..model import Line, Segment
-from ..normalize import collapse_ws, fold, is_upper_line
-from .patterns import is_authority, is_motto, patterns, strip_marks
+from ..normalize import fold, is_upper_line
+from ..spans import Sources, Traced
+from .patterns import is_authority, is_motto, patterns, strip_marks_traced
 from .zone import header_lines
 
 _VE_VIEC = re.compile(r"^\s*(v/v|v\.v|ve viec)\s*[:.]?\s*")
@@ -31,8 +32,8 @@ def _stops(line: Line) -> bool:
     )
 
 
-def _collect(lines: list[Line], start: int, caps_authority: bool) -> list[str]:
-    out: list[str] = []
+def _collect(lines: list[Line], start: int, caps_authority: bool) -> list[Traced]:
+    out: list[Traced] = []
     gap = False
     for line in lines[start:]:
         if line.blank:
@@ -40,14 +41,15 @@ def _collect(lines: list[Line], start: int, caps_authority: bool) -> list[str]:
             if out and len(out) >= 8:
                 break
             continue
-        t = strip_marks(line.text)
+        tt = strip_marks_traced(Traced.of_line(line))
+        t = tt.text
         if not t:
             continue
-        continues = bool(out) and t[:1].islower() and not _TERMINAL.search(out[-1])
+        continues = bool(out) and t[:1].islower() and not _TERMINAL.search(out[-1].text)
         if not continues and _stops(line):
             break
         if out:
-            prev = out[-1]
+            prev = out[-1].text
             first = t[:1]
             upper_now = is_upper_line(t)
             upper_prev = is_upper_line(prev)
@@ -60,40 +62,67 @@ def _collect(lines: list[Line], start: int, caps_authority: bool) -> list[str]:
                 break
             if len(out) >= 8:
                 break
-        out.append(t)
+        out.append(tt)
         gap = False
     return out
 
 
+def _finish(joined: Traced) -> Traced:
+    """The subject from its joined lines: one line, without "Về việc" and end punctuation."""
+    text = joined.collapse().strip()
+    m = _VE_VIEC.match(fold(text.text))
+    if m:
+        text = text[m.end():]
+    return text.strip(" .;")
+
+
 def from_title(seg: Segment) -> str | None:
+    hit = _from_title(seg)
+    return hit.text if hit else None
+
+
+def _from_title(seg: Segment) -> Traced | None:
     if seg.title_at is None:
         return None
     parts = _collect(seg.lines, seg.title_at + 1, caps_authority=True)
     if not parts:
         return None
-    return strip_ve_viec(collapse_ws(" ".join(parts))).strip(" .;")
+    return _finish(Traced.join(" ", parts))
 
 
 def from_ve_viec(seg: Segment) -> str | None:
+    hit = _from_ve_viec(seg)
+    return hit.text if hit else None
+
+
+def _from_ve_viec(seg: Segment) -> Traced | None:
     lines = header_lines(seg)
     p = patterns()
     for i, line in enumerate(lines):
         m = p.cong_van.match(line.fold)
         if not m:
             continue
-        parts = [strip_marks(line.text[m.end():])]
+        parts = [strip_marks_traced(Traced.of_line(line, m.end()))]
         for nxt in lines[i + 1:]:
             if nxt.blank or _stops(nxt) or nxt.col != line.col or nxt.table != line.table:
                 break
-            if parts[-1].endswith("."):
+            if parts[-1].text.endswith("."):
                 break
-            if is_upper_line(nxt.text) and not is_upper_line(parts[-1] or "x"):
+            if is_upper_line(nxt.text) and not is_upper_line(parts[-1].text or "x"):
                 break
-            parts.append(strip_marks(nxt.text))
-        text = collapse_ws(" ".join(x for x in parts if x)).strip(" .;")
+            parts.append(strip_marks_traced(Traced.of_line(nxt)))
+        text = Traced.join(" ", [x for x in parts if x]).collapse().strip().strip(" .;")
         return text or None
     return None
 
 
-def extract(seg: Segment) -> str | None:
-    return from_title(seg) or from_ve_viec(seg)
+def extract(seg: Segment, src: Sources | None = None) -> str | None:
+    hit = _from_title(seg)
+    if not hit:  # an empty subject under the title: the "V/v" line may still give one
+        hit = _from_ve_viec(seg)
+    if not hit:
+        return None
+    if src is not None:
+        src.set("subject", hit.text, hit.locs())
+        src.subject = hit
+    return hit.text

@@ -11,6 +11,7 @@ import re
 
 from ..model import RawTask, Task, Unit
 from ..restore import needs_restore, restore
+from ..spans import Loc, Traced
 from .deadlines import parse_deadline
 from .roles import units_of
 from .unit_lists import canonical_unit, split_units
@@ -51,20 +52,42 @@ def _dedupe(units: list[Unit]) -> list[Unit]:
     return out
 
 
+def _one_line_traced(text: Traced) -> Traced:
+    """:func:`one_line` of a Traced."""
+    return text.collapse().strip().rstrip(" .;,").strip()
+
+
+def _placed(units: list[Unit], value: Traced) -> list[Unit]:
+    """Units with the place in the document of the text they were read from."""
+    for u in units:
+        u.locs = value.locs(u.start, u.end)
+    return units
+
+
 def build_task(raw: RawTask, *, year: int | None = None, ocr: bool = False) -> Task:
     """``ocr``: the document lost its diacritics, so values are repaired first."""
     fix = repair if ocr else _same
     f = {k: fix(v) or "" for k, v in raw.fields.items()}
+    # the values as read, respelled the same way (a repaired syllable keeps its place)
+    tr = {k: raw.traces[k].with_text(v) if k in raw.traces else Traced(v) for k, v in f.items()}
     lead: list[Unit] = []
     support: list[Unit] = []
     if f.get("lead"):
         lead, extra = units_of(f["lead"])
-        support += extra
+        _placed(lead, tr["lead"])
+        support += _placed(extra, tr["lead"])
     if f.get("support"):
-        support += split_units(f["support"])
+        support += _placed(split_units(f["support"]), tr["support"])
     deadline_text = f.get("deadline")
     deadline = parse_deadline(one_line(deadline_text) or "", year=year) if deadline_text else None
-    title = one_line(fix(raw.title))
+    fixed_title = fix(raw.title)
+    title = one_line(fixed_title)
+    locs: dict[str, list[Loc]] = {}
+    if title and "title" in raw.traces:
+        locs["title"] = _one_line_traced(raw.traces["title"].with_text(fixed_title or "")).locs()
+    for name in ("product", "deadline", "funding"):
+        if f.get(name):
+            locs[name] = _one_line_traced(tr[name]).locs()
     return Task(
         no=raw.no,
         title=title,
@@ -75,4 +98,6 @@ def build_task(raw: RawTask, *, year: int | None = None, ocr: bool = False) -> T
         funding=one_line(f.get("funding")),
         line=raw.line,
         source=raw.source,
+        extent=(raw.line if raw.first is None else raw.first, raw.end if raw.end is not None else raw.line),
+        locs=locs,
     )

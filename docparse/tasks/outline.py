@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ..lines import Para, paragraphs
 from ..model import Line
 from ..normalize import is_upper_line
+from ..spans import Traced
 
 _ROMAN = re.compile(r"^([IVXL]{1,6})\s*[.)/]\s*(?=\S)")
 _NUM = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,4})(?:\.|\))\s*(?=\S)|^(\d{1,2}(?:\.\d{1,2}){1,4})\s+(?=\S)")
@@ -54,6 +55,8 @@ class Node:
     parent: Node | None = field(default=None, repr=False)
     #: the top-level section (roman item, or the root) the item belongs to
     section: Node | None = field(default=None, repr=False)
+    #: the paragraph the item was read from
+    para: Para | None = field(default=None, repr=False)
 
     def add(self, child: Node) -> None:
         child.parent = self
@@ -71,11 +74,36 @@ class Node:
             parts.append(c.full_text(sep))
         return sep.join(p for p in parts if p)
 
+    def traced(self) -> Traced:
+        """``text`` with the place in the document of each character."""
+        if self.para is None:
+            return Traced(self.text)
+        return self.para.traced().suffix(self.text)
+
+    def full_traced(self, sep: str = "\n") -> Traced:
+        """:meth:`full_text` with the place in the document of each character."""
+        parts = [_with_marker_traced(self)] if self.kind != "root" else []
+        for c in self.children:
+            parts.append(c.full_traced(sep))
+        return Traced.join(sep, [p for p in parts if p])
+
+    def extent(self) -> tuple[int, int]:
+        """(first, last) line index of the item and all it contains (pages put back in
+        order by their numbering may bring parts from elsewhere in the file)."""
+        nodes = [n for n in self.walk() if n.kind != "root"] or [self]
+        return min(n.start for n in nodes), max(n.end for n in nodes) - 1
+
 
 def _with_marker(n: Node) -> str:
     if n.kind in ("dash", "plus"):
         return f"{n.marker} {n.text}"
     return n.text if n.kind in ("para", "root") else f"{n.marker} {n.text}".strip()
+
+
+def _with_marker_traced(n: Node) -> Traced:
+    if n.kind in ("dash", "plus"):
+        return f"{n.marker} " + n.traced()
+    return n.traced() if n.kind in ("para", "root") else (f"{n.marker} " + n.traced()).strip()
 
 
 def parse_marker(text: str) -> tuple[str, str, tuple[int, ...], str]:
@@ -121,7 +149,8 @@ class _Builder:
 
     def add(self, p: Para, first_line: str) -> None:
         kind, marker, path, rest = parse_marker(p.text)
-        node = Node(kind, marker, rest.strip(), p.start, p.end, path, parse_marker(first_line)[3].strip())
+        node = Node(kind, marker, rest.strip(), p.start, p.end, path, parse_marker(first_line)[3].strip(),
+                    para=p)
         if kind == "para" and _is_heading(node.text):
             kind = node.kind = "head"
         if kind in ("roman", "head"):

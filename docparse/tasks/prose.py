@@ -19,6 +19,7 @@ from functools import cache
 
 from ..model import Line, RawTask
 from ..normalize import fold, fold_alternation
+from ..spans import Traced
 from .fields import config, section_kind
 from .outline import Node
 from .roles import patterns, read_roles
@@ -33,8 +34,8 @@ def _deadline_re() -> re.Pattern[str]:
     return re.compile(rf"(?:{fold_alternation(cues)})\b[^.;]*")
 
 
-def _deadline_clause(text: str) -> str | None:
-    m = _deadline_re().search(fold(text))
+def _deadline_clause(text: Traced) -> Traced | None:
+    m = _deadline_re().search(fold(text.text))
     return text[m.start():m.end()].strip(" ,") if m else None
 
 
@@ -56,12 +57,16 @@ def _is_assignment(text: str) -> bool:
     return bool(p["opener"].match(f)) or roles.cued
 
 
-def _raw(no: str | None, title: str, sentence: str, line: int) -> RawTask:
+def _raw(no: str | None, title: Traced, sentence: Traced, line: int, end: int,
+         first: int | None = None) -> RawTask:
     fields = {"lead": sentence}
     clause = _deadline_clause(sentence)
     if clause:
         fields["deadline"] = clause
-    return RawTask(no=no, title=title.strip().rstrip(".;:").strip(), fields=fields, line=line, source="prose")
+    title = title.strip().rstrip(".;:").strip()
+    return RawTask(no=no, title=title.text, fields={k: v.text for k, v in fields.items()}, line=line,
+                   source="prose", end=end, first=line if first is None else first,
+                   traces={"title": title, **fields})
 
 
 def _unit_heading(node: Node) -> bool:
@@ -84,10 +89,10 @@ def find_prose_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
             text = child.text
             m = _ARTICLE.match(text)
             if not child_skip and m and _is_assignment(text[m.end():]):
-                body = text[m.end():]
-                tasks.append(_raw(f"Điều {m.group(1)}", body, body, child.start))
+                body = child.traced()[m.end():]
+                tasks.append(_raw(f"Điều {m.group(1)}", body, body, child.start, child.end - 1))
             elif not child_skip and child.kind == "num" and _unit_heading(child):
-                head = child.text.strip().rstrip(":.")
+                head = child.traced().strip().rstrip(":.")
                 no = ".".join(map(str, child.path))
                 k = 0
                 for sub in child.children:
@@ -95,18 +100,23 @@ def find_prose_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
                         continue
                     letter = sub.marker if sub.kind == "letter" else string.ascii_lowercase[k % 26]
                     k += 1
-                    sentence = _join_lead(head, sub.text)
-                    tasks.append(_raw(f"{no}{letter}", sub.text, sentence, sub.start))
+                    duty = sub.traced()
+                    sentence = _join_lead(head, duty)
+                    first, last = sub.extent()
+                    tasks.append(_raw(f"{no}{letter}", duty, sentence, sub.start, last, first))
                 continue
             elif not child_skip and child.kind in ("num", "letter", "dash", "para") and _is_assignment(text):
                 no = ".".join(map(str, child.path)) if child.kind == "num" else None
-                tasks.append(_raw(no, text, text, child.start))
+                own = child.traced()
+                tasks.append(_raw(no, own, own, child.start, child.end - 1))
             visit(child, child_skip)
 
     visit(root, False)
     return tasks
 
 
-def _join_lead(head: str, duty: str) -> str:
+def _join_lead(head: Traced, duty: Traced) -> Traced:
     """The heading's units as the subject of the duty: "Công an tỉnh chủ trì, phối hợp với ..."."""
-    return f"{head}: {duty[:1].lower()}{duty[1:]}" if duty else head
+    if not duty:
+        return head
+    return head + ": " + duty[:1].with_text(duty.text[:1].lower()) + duty[1:]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import string
 
 from ..model import Line, RawTask
+from ..spans import Traced
 from .fields import describes_procedures, match_label, section_kind
 from .outline import Node
 
@@ -30,33 +31,34 @@ def _field_of(node: Node) -> tuple[str, str] | None:
     return match_label(node.text, whole_line=node.first_line)
 
 
-def _collect(node: Node, out: dict[str, list[str]]) -> None:
+def _collect(node: Node, out: dict[str, list[Traced]]) -> None:
     """Gather the field values that hang directly below ``node``."""
     for child in node.children:
         hit = _field_of(child)
         if hit is None:
             continue
-        name, value = hit
+        name, text = hit
         if name == "body":
             continue
         sub_fields = [c for c in child.children if _field_of(c)]
-        if not value and sub_fields:  # "4.2. Cơ quan thực hiện:" over labelled lines
+        if not text and sub_fields:  # "4.2. Cơ quan thực hiện:" over labelled lines
             _collect(child, out)
             continue
-        if not value:
-            value = "\n".join(c.full_text() for c in child.children)
-        elif not value.rstrip().endswith("."):
+        value = child.traced().suffix(text) if text else Traced()
+        if not text:
+            value = Traced.join("\n", [c.full_traced() for c in child.children])
+        elif not text.rstrip().endswith("."):
             # a list wrapped after its ";" became a paragraph of its own
             for c in child.children:
                 if c.kind != "para":
                     break
-                value += " " + c.text
+                value = value + " " + c.traced()
         if value:
             out.setdefault(name, []).append(value)
 
 
-def _title(node: Node) -> str:
-    return node.text.strip().rstrip(".:;").strip()
+def _title(node: Node) -> Traced:
+    return node.traced().strip().rstrip(".:;").strip()
 
 
 def find_text_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
@@ -82,15 +84,19 @@ def find_text_tasks(root: Node, lines: list[Line]) -> list[RawTask]:
                 visit(child, no, skip)
                 continue
             if not skip:
-                fields: dict[str, list[str]] = {}
+                fields: dict[str, list[Traced]] = {}
                 _collect(child, fields)
                 if any(k in fields for k in _TASK_FIELDS):
                     if child.kind in ("dash", "plus"):
                         child_no += next(letters, "")
+                    title = _title(child)
+                    traces = {k: Traced.join("\n- ", v) for k, v in fields.items()}
+                    first, last = child.extent()
                     tasks.append(RawTask(
-                        no=child_no, title=_title(child),
-                        fields={k: "\n- ".join(v) for k, v in fields.items()},
-                        line=child.start, source="text"))
+                        no=child_no, title=title.text,
+                        fields={k: v.text for k, v in traces.items()},
+                        line=child.start, source="text", end=last, first=first,
+                        traces={"title": title, **traces}))
             visit(child, child_no, skip)
 
     visit(root, None, False)

@@ -23,12 +23,14 @@ and normalising deadlines is the task builder's work.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from functools import cache
 
 from .. import rules
 from ..model import Line, RawTask
 from ..normalize import fold, fold_alternation
+from ..spans import Traced
 
 _ROMAN = re.compile(r"^[IVXLC]{1,6}$")
 # Leading item number of a cell: "1", "1.", "2.1", "I.", "a)", "(3)".
@@ -112,12 +114,21 @@ def _classify(text: str, phrases: tuple[tuple[str, str], ...], whole: bool = Fal
 
 @dataclass
 class _Cell:
-    lines: list[str]
+    lines: list[Line]
     first: int  # Line.index of its first line
 
     @property
     def text(self) -> str:
-        return "\n".join(t for t in (s.strip() for s in self.lines) if t)
+        return "\n".join(t for t in (s.text.strip() for s in self.lines) if t)
+
+    @property
+    def last(self) -> int:
+        """Line.index of its last line."""
+        return self.lines[-1].index if self.lines else self.first
+
+    def traced(self) -> Traced:
+        """``text`` with the place in the document of each character."""
+        return Traced.join("\n", [t for t in (Traced.of_line(x).strip() for x in self.lines) if t])
 
 
 @dataclass
@@ -154,9 +165,9 @@ def _grids(lines: list[Line]) -> list[_Grid]:
             g.rows.append((r, {}))
         cells = g.rows[-1][1]
         if c in cells:
-            cells[c].lines.append(line.text)
+            cells[c].lines.append(line)
         else:
-            cells[c] = _Cell([line.text], line.index)
+            cells[c] = _Cell([line], line.index)
     return grids
 
 
@@ -271,19 +282,19 @@ def _is_group_no(num: str | None) -> bool:
     return num is not None and (bool(_ROMAN.match(num)) or (len(num) == 1 and num.isupper()))
 
 
-def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().rstrip(".:;, ").strip()
+def _one_line(text: Traced) -> Traced:
+    return text.collapse().strip().rstrip(".:;, ").strip()
 
 
-def _split_labels(text: str) -> dict[str, str] | None:
+def _split_labels(text: Traced) -> dict[str, Traced] | None:
     """Split "Chủ trì: A. Phối hợp: B; C" into lead and support (None if no label opens the cell)."""
     r = _rules()
     if not r.label_field:
         return None
-    marks = list(r.labels.finditer(fold(text)))
+    marks = list(r.labels.finditer(fold(text.text)))
     if not marks or marks[0].start() != 0 or ":" not in marks[0].group(0):
         return None
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[Traced]] = {}
     for i, m in enumerate(marks):
         name = r.label_field[_NON_WORD.sub(" ", m.group(1)).strip()]
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
@@ -291,7 +302,7 @@ def _split_labels(text: str) -> dict[str, str] | None:
         if name == "lead":
             # The lead is the first clause; units named after it without a
             # label of their own ("; Sở X hướng dẫn") take part in the work.
-            cut = re.search(r";|\.\s", value)
+            cut = re.search(r";|\.\s", value.text)
             if cut:
                 tail = value[cut.end():].strip(" ;.\n")
                 value = value[:cut.start()].strip()
@@ -299,7 +310,7 @@ def _split_labels(text: str) -> dict[str, str] | None:
                     out.setdefault("support", []).append(tail)
         if value:
             out.setdefault(name, []).append(value)
-    return {k: "; ".join(v) for k, v in out.items()}
+    return {k: Traced.join("; ", v) for k, v in out.items()}
 
 
 @dataclass
@@ -312,7 +323,7 @@ class _State:
     letters: dict[str, int] = field(default_factory=dict)
     ordinal: int = 0
     #: cells of the last task row per column (for cells merged downwards)
-    above: dict[int, str] | None = None
+    above: dict[int, Traced] | None = None
     last: RawTask | None = None
 
 
@@ -320,11 +331,11 @@ def _join(*parts: str | None) -> str:
     return ".".join(p for p in parts if p)
 
 
-def _values(state: _State, cells: dict[int, str]) -> dict[str, str]:
+def _values(state: _State, cells: dict[int, Traced]) -> dict[str, Traced]:
     """Field texts of a row (deadline parts combined, several columns of one field joined)."""
     r = _rules()
-    out: dict[str, list[str]] = {}
-    parts: dict[str, str] = {}
+    out: dict[str, list[Traced]] = {}
+    parts: dict[str, Traced] = {}
     for c, text in sorted(cells.items()):
         name = state.cols.fields.get(c)
         if not name or name in ("no", "ignored") or not text:
@@ -335,9 +346,9 @@ def _values(state: _State, cells: dict[int, str]) -> dict[str, str]:
             out.setdefault(name, []).append(text)
     if parts:
         both = "start" in parts and "due" in parts
-        dl = r.range_join.format(**parts) if both else parts.get("due") or parts.get("start", "")
+        dl = _format(r.range_join, parts) if both else parts.get("due") or parts.get("start", Traced())
         out.setdefault("deadline", []).append(dl)
-    values = {k: "\n".join(v) for k, v in out.items()}
+    values = {k: Traced.join("\n", v) for k, v in out.items()}
     for name in ("lead", "support"):
         split = _split_labels(values[name]) if name in values else None
         if split:
@@ -347,11 +358,22 @@ def _values(state: _State, cells: dict[int, str]) -> dict[str, str]:
     return values
 
 
+def _format(template: str, parts: dict[str, Traced]) -> Traced:
+    """``template.format(**parts)`` ("{start} - {due}") keeping where the parts were read."""
+    out = Traced()
+    for literal, name, _, _ in string.Formatter().parse(template):
+        out = out + literal
+        if name is not None:
+            out = out + parts[name]
+    return out
+
+
 _EMPTY = _Cell([], 0)
+_NOTHING = Traced()
 _NOT_FIELDS = ("title", "subject")
 
 
-def _is_task_row(values: dict[str, str]) -> bool:
+def _is_task_row(values: dict[str, Traced]) -> bool:
     return any(values.get(f) for f in _rules().task_fields)
 
 
@@ -363,19 +385,21 @@ def _rows(grid: _Grid, state: _State, skip: int, piece: bool, out: list[RawTask]
     merged_down = _rules().task_fields | {"funding"}
     rows = [cells for _, cells in grid.rows[skip:]]
     for k, present in enumerate(rows):
-        cells = {c: cell.text for c, cell in present.items()}
+        cells = {c: cell.traced() for c, cell in present.items()}
         if not any(cells.values()) or _is_column_numbers(present):
             continue
         fields = _header_fields(present)
         if _is_task_header(fields, present) and set(fields.items()) <= header:
             continue  # the header repeated at the top of a page
-        title = cells.get(title_col, "") if title_col is not None else ""
+        title = cells.get(title_col, _NOTHING) if title_col is not None else _NOTHING
         if no_col is None:
-            num, title = _number(title, strict=True)
+            num, rest = _number(title.text, strict=True)
+            title = title.suffix(rest)
         else:
-            num, rest = _number(cells.get(no_col, ""))
+            num, rest = _number(cells.get(no_col, _NOTHING).text)
             if not title and rest and title_col not in present:
-                title = rest  # one text across the row, its number in front
+                title = cells[no_col].suffix(rest)  # one text across the row, its number in front
+        last_line = max(cell.last for cell in present.values())
         values = _values(state, cells)
         spanning = not any(c in present for c, n in cols.fields.items() if n in merged_down)
         if no_col is not None and num is None and state.last is not None and \
@@ -383,7 +407,7 @@ def _rows(grid: _Grid, state: _State, skip: int, piece: bool, out: list[RawTask]
             # No number below a task, at the top of the next page or with no
             # title: the rest of that task (its row cut by a page break, or
             # its cells split over two rows).
-            _extend(state.last, title, values)
+            _extend(state.last, title, values, last_line)
             state.above = {**(state.above or {}), **{c: t for c, t in cells.items() if t}}
             continue
         # A cell merged down from the task row above is absent from this row
@@ -395,18 +419,22 @@ def _rows(grid: _Grid, state: _State, skip: int, piece: bool, out: list[RawTask]
         if covered and state.above is not None and not opens and not _is_group_no(num) and \
                 not (spanning and (num is None or title_col not in present)):
             for c in covered:
-                cells[c] = state.above.get(c, "")
+                cells[c] = state.above.get(c, _NOTHING)
             values = _values(state, cells)
         if not _is_task_row(values):
             _context(state, num)
             continue
         title_text = _one_line(title)
-        subject = _one_line(cells.get(subject_col, "").split("\n")[0]) if subject_col is not None else ""
-        if subject and subject != title_text:
-            title_text = f"{subject}: {title_text}" if title_text else subject
-        task = RawTask(no=_task_no(state, num, no_col is not None), title=title_text or None,
-                       fields={f: v for f, v in values.items() if f not in _NOT_FIELDS and v},
-                       line=min(cell.first for cell in present.values()), source="table")
+        subject = _one_line(_first_line(cells.get(subject_col, _NOTHING))) if subject_col is not None \
+            else _NOTHING
+        if subject and subject.text != title_text.text:
+            title_text = subject + ": " + title_text if title_text else subject
+        traces = {f: v for f, v in values.items() if f not in _NOT_FIELDS and v}
+        task = RawTask(no=_task_no(state, num, no_col is not None), title=title_text.text or None,
+                       fields={f: v.text for f, v in traces.items()},
+                       line=min(cell.first for cell in present.values()), source="table",
+                       first=min(cell.first for cell in present.values()), end=last_line,
+                       traces={"title": title_text, **traces})
         out.append(task)
         state.last, state.above = task, cells
 
@@ -440,12 +468,22 @@ def _task_no(state: _State, num: str | None, has_no_col: bool) -> str:
     return _join(group, num)
 
 
-def _extend(task: RawTask, title: str, values: dict[str, str]) -> None:
+def _extend(task: RawTask, title: Traced, values: dict[str, Traced], last_line: int) -> None:
     if title:
-        task.title = _one_line(f"{task.title or ''} {title}") or None
+        joined = _one_line(task.traces.get("title", Traced(task.title or "")) + " " + title)
+        task.title = joined.text or None
+        task.traces["title"] = joined
     for k, v in values.items():
         if k not in _NOT_FIELDS and v:
-            task.fields[k] = f"{task.fields[k]}\n{v}" if task.fields.get(k) else v
+            value = task.traces[k] + "\n" + v if task.fields.get(k) else v
+            task.fields[k] = value.text
+            task.traces[k] = value
+    task.end = max(task.end or task.line, last_line)
+
+
+def _first_line(text: Traced) -> Traced:
+    k = text.text.find("\n")
+    return text[:k] if k >= 0 else text
 
 
 # ---------------------------------------------------------------- entry
