@@ -103,7 +103,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .registry.db import db_path
 
     app = create_app(args.db)
-    print(f"docparse: sổ {db_path(args.db)}; mở http://{args.host}:{args.port}/docs", file=sys.stderr)
+    print(f"docparse: sổ {db_path(args.db)}; mở http://{args.host}:{args.port}/ "
+          f"(API: http://{args.host}:{args.port}/docs)", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

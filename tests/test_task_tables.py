@@ -132,7 +132,7 @@ def test_seed004_is_fast():
     lines = segments[-1].lines
     find_table_tasks(lines)  # rules loaded and compiled once
     best = min(_timed(lines) for _ in range(5))
-    assert best < 0.005, f"{best * 1000:.1f} ms"
+    assert best < 0.010, f"{best * 1000:.1f} ms"  # ~3 ms on an idle 2-core machine
 
 
 def _timed(lines: list[Line]) -> float:

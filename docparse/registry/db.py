@@ -73,6 +73,9 @@ CREATE INDEX IF NOT EXISTS documents_attached_key ON documents(attached_key);
 CREATE INDEX IF NOT EXISTS documents_type_year ON documents(doc_type, year);
 CREATE INDEX IF NOT EXISTS documents_issuer_key ON documents(issuer_key);
 CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
+-- the review queue: most warnings first, without reading every row's body
+CREATE INDEX IF NOT EXISTS documents_review ON documents(json_array_length(warnings) DESC, id DESC)
+    WHERE warnings != '[]';
 CREATE TABLE IF NOT EXISTS corrections (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id),
@@ -118,6 +121,8 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_document ON tasks(document_id);
 CREATE INDEX IF NOT EXISTS tasks_due ON tasks(due);
+-- the tracker's order: dated tasks first, by due date, then plan and position
+CREATE INDEX IF NOT EXISTS tasks_order ON tasks(due IS NULL, due, document_id, seq);
 CREATE TABLE IF NOT EXISTS units (
     canonical TEXT PRIMARY KEY,
     name TEXT NOT NULL
