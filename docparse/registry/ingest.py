@@ -48,7 +48,7 @@ def sha256_of(data: bytes) -> str:
 
 
 def _summaries(db: sqlite_utils.Database, sha: str) -> list[dict[str, Any]]:
-    rows = db.query("SELECT id, doc_type, number, issuer, date, subject, duplicate_of, warnings, "
+    rows = db.query("SELECT id, doc_type, number, issuer, date, subject, attached_to, duplicate_of, warnings, "
                     "(SELECT count(*) FROM tasks t WHERE t.document_id = d.id) AS tasks "
                     "FROM documents d WHERE file_sha256 = ? ORDER BY seq", [sha])
     return [{**r, "warnings": json.loads(r["warnings"])} for r in rows]
