@@ -3,10 +3,10 @@
 Three kinds of query, told apart by :func:`search`:
 
 - **number** — "2168/QĐ-BTP", "2168/qd-btp", "QĐ 2168", "Quyết định số 2168",
-  "87/2020/ND-CP", "2168/QĐ", "87/2020": looked up on the indexed columns
-  ``number_key`` / ``number_seq`` (one B-tree probe, no full-text work). A number
-  the registry does not hold falls through to a word search, which finds the
-  documents citing it.
+  "87/2020/ND-CP", "2168/QĐ", "87/2020": looked up on the indexed
+  ``number_key`` (equal, or a range for a number's start) and ``number_seq``,
+  no full-text work. A number the registry does not hold falls through to a
+  word search, which finds the documents citing it.
 - **text** — words and "quoted phrases" matched in the subject and body.
 - **browse** — no query: the filtered documents, newest first.
 
@@ -31,7 +31,8 @@ the database at a million documents. Without its content FTS5 can only forget
 a row if told the exact values it indexed, and ``documents`` has been
 rewritten by then (a re-parse updates the row, then calls
 :func:`index_document`); so ``documents_fts_text`` keeps those values
-zlib-compressed, a fraction of the text's size. (SQLite >= 3.43 offers
+zlib-compressed (about half the text's size on the seeds, against 1.75x for
+FTS5 keeping its own copy). (SQLite >= 3.43 offers
 ``contentless_delete=1``, which would make that table unnecessary; this one
 runs 3.40.)
 
@@ -119,7 +120,8 @@ def ensure_index(db: sqlite_utils.Database) -> None:
     Called by ``open_db``, outside any file transaction; a rebuild (older
     layout, e.g. the two-column placeholder) commits on its own then, so that
     the service does not start holding a write lock. Inside a caller's
-    transaction it leaves committing to the caller.
+    transaction it leaves committing to the caller. Also indexes
+    ``responsibilities(unit)`` for the unit filter (db.py's schema has no such index).
     """
     conn = db.conn
     conn.execute(_UNIT_INDEX)
@@ -360,7 +362,7 @@ def _page(conn: sqlite3.Connection, select: str, params: dict[str, Any], limit: 
 def _total(conn: sqlite3.Connection, from_where: str, params: dict[str, Any], ids: list[int], limit: int,
            offset: int) -> int:
     """Matches, counted only when the page does not tell, and at most :data:`COUNT_CAP`."""
-    if ids and len(ids) < limit or not ids and offset == 0:
+    if (ids and len(ids) < limit) or (not ids and offset == 0):
         return offset + len(ids)
     sql = f"SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {COUNT_CAP + 1})"
     return min(conn.execute(sql, params).fetchone()[0], COUNT_CAP)
@@ -429,28 +431,28 @@ def _by_tiers(conn: sqlite3.Connection, units: list[_Unit], only: str, params: d
     """Common words: the newest :data:`COUNT_CAP` matches, in tiers, newest first within a tier.
 
     Tiers, most telling first: every word as typed with its diacritics; every
-    word in the subject; the words together as one phrase. Reading the newest
-    matches (FTS5 walks rowids backwards and stops) gives the window's lower
-    bound and, when fewer, the exact total; each tier is then one more FTS5
-    query bounded by ``rowid >=``, which FTS5 seeks to, so the cost follows
-    the window, not the millions of matches. Every page that ``total``
-    allows lies inside the window.
+    word in the subject; the words together as one phrase. One FTS5 query
+    walks the matches newest first and stops at :data:`COUNT_CAP` (their ids,
+    plain integers, are the window; fewer means an exact total). Each tier is
+    one more FTS5 query bounded below by the window's oldest id, which FTS5
+    seeks to, so the cost follows the window, not the millions of matches;
+    the window is then sorted by tier without running the search again.
+    Every page that ``total`` allows lies inside the window.
     """
     params = {**params, "match": " AND ".join(_on_fold(u.tokens) for u in units)}
-    from_where = f"FROM documents_fts WHERE documents_fts MATCH :match{only}"
-    newest = conn.execute(f"SELECT documents_fts.rowid {from_where} ORDER BY documents_fts.rowid DESC "
-                          f"LIMIT {COUNT_CAP}", params).fetchall()
+    newest = [r[0] for r in conn.execute(f"SELECT documents_fts.rowid FROM documents_fts WHERE documents_fts "
+                                         f"MATCH :match{only} ORDER BY documents_fts.rowid DESC LIMIT {COUNT_CAP}",
+                                         params)]
     if not newest or offset >= len(newest):
         return [], len(newest)
-    params["floor"] = newest[-1][0]
+    tier_params: dict[str, Any] = {"window": json.dumps(newest), "floor": newest[-1]}
     order = []
     for i, tier in enumerate(_tiers(units)):
-        params[f"tier{i}"] = tier
-        order.append(f"documents_fts.rowid IN (SELECT rowid FROM documents_fts "
-                     f"WHERE documents_fts MATCH :tier{i} AND rowid >= :floor) DESC")
-    select = (f"SELECT documents_fts.rowid {from_where} AND documents_fts.rowid >= :floor "
-              f"ORDER BY {', '.join(order)}, documents_fts.rowid DESC")
-    return _page(conn, select, params, limit, offset), len(newest)
+        tier_params[f"tier{i}"] = tier
+        order.append(f"value IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :tier{i} "
+                     f"AND rowid >= :floor) DESC")
+    select = f"SELECT value FROM json_each(:window) ORDER BY {', '.join(order)}, value DESC"
+    return _page(conn, select, tier_params, limit, offset), len(newest)
 
 
 def _tiers(units: list[_Unit]) -> list[str]:
