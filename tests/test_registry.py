@@ -176,3 +176,14 @@ def test_task_ids_and_statuses_survive_reparse(db) -> None:
     after = db.execute("SELECT id, title, status, status_by FROM tasks WHERE document_id = ?", [doc_id]).fetchall()
     assert [(i, t) for i, t, _, _ in after] == before
     assert {(s, by) for _, _, s, by in after} == {("done", "A")}
+
+
+def test_a_registry_from_before_the_fold_column_is_brought_up_to_date(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = open_db(path)
+    ingest_bytes(db, _plan("21/KH-UBND").encode(), "p.txt")
+    db.conn.execute("ALTER TABLE tasks DROP COLUMN fold")
+    db.conn.commit()
+    db.conn.close()
+    again = open_db(path)
+    assert again.execute("SELECT fold FROM tasks").fetchone()[0] == "ra soat du lieu ho tich"

@@ -117,12 +117,14 @@ CREATE TABLE IF NOT EXISTS tasks (
     after TEXT,
     status TEXT NOT NULL DEFAULT 'open',
     status_by TEXT,
-    status_at TEXT
+    status_at TEXT,
+    fold TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS tasks_document ON tasks(document_id);
 CREATE INDEX IF NOT EXISTS tasks_due ON tasks(due);
 -- the tracker's order: dated tasks first, by due date, then plan and position
 CREATE INDEX IF NOT EXISTS tasks_order ON tasks(due IS NULL, due, document_id, seq);
+CREATE INDEX IF NOT EXISTS tasks_status_order ON tasks(status, due IS NULL, due, document_id, seq);
 CREATE TABLE IF NOT EXISTS units (
     canonical TEXT PRIMARY KEY,
     name TEXT NOT NULL
@@ -152,6 +154,24 @@ def db_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(path or os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
+def _migrate(db: sqlite_utils.Database) -> None:
+    """Bring a registry made by an earlier version up to this schema (columns added, then filled)."""
+    cols = {r[1] for r in db.conn.execute("PRAGMA table_info(tasks)")}
+    if cols and "fold" not in cols:
+        with db.conn:
+            db.conn.execute("ALTER TABLE tasks ADD COLUMN fold TEXT NOT NULL DEFAULT ''")
+            rows = db.conn.execute("SELECT id, title, product FROM tasks").fetchall()
+            db.conn.executemany("UPDATE tasks SET fold = ? WHERE id = ?",
+                                [(task_fold(t, pr), i) for i, t, pr in rows])
+
+
+def task_fold(title: str | None, product: str | None) -> str:
+    """What the tracker's word filter reads: title and product, folded (no per-row Python at query time)."""
+    from .keys import text_key
+
+    return text_key(f"{title or ''} \n {product or ''}") or ""
+
+
 def connect(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Database:
     """A connection to an existing registry (one per request or thread; cheap)."""
     conn = sqlite3.connect(db_path(path), check_same_thread=False, timeout=30)
@@ -171,6 +191,7 @@ def open_db(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Database
         p.parent.mkdir(parents=True, exist_ok=True)
     db = connect(p)
     db.enable_wal()
+    _migrate(db)
     db.conn.executescript(_SCHEMA)
     ensure_index(db)
     db.conn.commit()

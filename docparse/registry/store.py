@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from .db import task_fold
 from .documents import corrections_of, effective, find_duplicate, now, warnings_for
 from .keys import law_key, number_key
 from .search import index_document
@@ -110,6 +111,7 @@ def _write_tasks(conn: sqlite3.Connection, doc_id: int, tasks: list[dict[str, An
             "product": t.get("product"), "funding": t.get("funding"), "deadline_text": d.get("text"),
             "deadline_kind": d.get("kind"), "start": d.get("start"), "due": d.get("due"),
             "after": d.get("after"), "status": status, "status_by": by, "status_at": at,
+            "fold": task_fold(t.get("title"), t.get("product")),
         })
         for role in ("lead", "support"):
             for pos, name in enumerate(t.get(role) or []):
