@@ -186,14 +186,13 @@ def _outgoing_item(db: sqlite_utils.Database, edge: Row, src: Row) -> Row:
             "target": _summary(target) if target else None, "candidates": [_summary(c) for c in others]}
 
 
-def _incoming_edges(db: sqlite_utils.Database, doc: Row) -> list[tuple[Row, Row]]:
-    """(source document, edge) for every edge of another document that resolves to ``doc``.
+#: Citing documents examined per document, newest first: a decree cited by
+#: thousands of documents must not make its page (or a plan's chain) read them all.
+INCOMING_LIMIT = 50
 
-    Sources are looked up by key (citations and ``attached_key``) and, for the
-    bundle rules, among the documents of the same file; each edge is then
-    resolved exactly as :func:`links` would, so that a document sharing a
-    number with another one only gets the links that choose it.
-    """
+
+def _incoming_ids(db: sqlite_utils.Database, doc: Row) -> list[int]:
+    """Ids of the documents that may cite ``doc`` (by key or in its bundle), newest first."""
     key = doc.get("number_key")
     ids = {r["id"] for r in db.query("SELECT id FROM documents WHERE file_sha256 = ?", [doc["file_sha256"]])}
     if key and is_identifying(key):
@@ -201,8 +200,28 @@ def _incoming_edges(db: sqlite_utils.Database, doc: Row) -> list[tuple[Row, Row]
                                                      [key])}
         ids |= {r["id"] for r in db.query("SELECT id FROM documents WHERE attached_key = ?", [key])}
     ids.discard(doc["id"])
+    return sorted(ids, reverse=True)
+
+
+def incoming_total(db: sqlite_utils.Database, doc_id: int) -> int:
+    """How many documents may cite this one (an upper bound of its incoming links; one index read each)."""
+    doc = _doc(db, doc_id)
+    return len(_incoming_ids(db, doc)) if doc else 0
+
+
+def _incoming_edges(db: sqlite_utils.Database, doc: Row, limit: int = INCOMING_LIMIT) -> list[tuple[Row, Row]]:
+    """(source document, edge) for every edge of another document that resolves to ``doc``.
+
+    At most ``limit`` citing documents are examined, the newest first.
+
+    Sources are looked up by key (citations and ``attached_key``) and, for the
+    bundle rules, among the documents of the same file; each edge is then
+    resolved exactly as :func:`links` would, so that a document sharing a
+    number with another one only gets the links that choose it.
+    """
+    key = doc.get("number_key")
     out: list[tuple[Row, Row]] = []
-    for sid in sorted(ids):
+    for sid in sorted(_incoming_ids(db, doc)[:limit]):
         src = _doc(db, sid)
         if src is None:
             continue
@@ -230,7 +249,8 @@ def links(db: sqlite_utils.Database, doc_id: int) -> Row | None:
     sources = sorted(_incoming_edges(db, doc), key=lambda p: (p[0]["date"] or "", p[0]["id"]))
     incoming = [{"relation": e["relation"], "implicit": e["implicit"], "cited_as": e["number"],
                  "source": _summary(src)} for src, e in sources]
-    return {"outgoing": outgoing, "incoming": incoming}
+    return {"outgoing": outgoing, "incoming": incoming, "incoming_total": len(_incoming_ids(db, doc)),
+            "incoming_limit": INCOMING_LIMIT}
 
 
 # ---------------------------------------------------------------- chain up
