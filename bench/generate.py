@@ -86,9 +86,10 @@ _SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan",
              "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lâm", "Mai")
 _MIDDLES = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Xuân", "Ngọc", "Hoàng", "Công", "Thành",
             "Anh", "Kim", "Bá", "Tiến", "Trọng", "Thu", "Hồng", "Việt")
-_GIVEN = ("An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Hương", "Khánh", "Lan",
-          "Long", "Mai", "Minh", "Nam", "Nga", "Phong", "Phúc", "Quân", "Sơn", "Tâm", "Thắng", "Thủy", "Trung",
-          "Tuấn", "Vân", "Việt", "Yến", "Đạt", "Hiếu", "Lực", "Thảo", "Tùng", "Vinh", "Hưng", "Toàn", "Nhân", "Quý")
+_GIVEN = ("An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Hương", "Khánh",
+          "Lan", "Long", "Mai", "Minh", "Nam", "Nga", "Phong", "Phúc", "Quân", "Sơn", "Tâm", "Thắng", "Thủy",
+          "Trung", "Tuấn", "Vân", "Việt", "Yến", "Đạt", "Hiếu", "Lực", "Thảo", "Tùng", "Vinh", "Hưng", "Toàn",
+          "Nhân", "Quý")
 
 #: Subject words never swapped (folded): document types, the cue words of references.yaml, issuers.
 _STOP_WORDS = frozenset("""
@@ -178,7 +179,8 @@ def _number_re(number: str) -> re.Pattern[str]:
 
 
 _DATE_NUM = re.compile(r"(?<![0-9./-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)(?![0-9])")
-_DATE_WORDS = re.compile(r"(?<![0-9a-z])ngay(?:\s*(\d{1,2}))?\s*thang\s*(\d{1,2})\s*nam\s*((?:19|20)\d\d)(?![0-9])")
+_DATE_WORDS = re.compile(r"(?<![0-9a-z])ngay(?:\s*(\d{1,2}))?\s*thang\s*(\d{1,2})\s*nam\s*"
+                         r"((?:19|20)\d\d)(?![0-9])")
 _MONTH_YEAR = re.compile(r"(?<![0-9a-z])thang\s*(\d{1,2})\s*(?:nam\s*|/\s*)((?:19|20)\d\d)(?![0-9])")
 _AFTER_LAW = re.compile(r"luat\s+$")  # a word after "Luật" names a law: swapping it would cite another
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
@@ -249,7 +251,8 @@ def find_sites(text: str, ctx: Ctx) -> list[Site]:
     for m in _DATE_NUM.finditer(f):
         d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if _valid(y, mo, d):
-            parts = [(m.span(1), "day", m.group(1)), (m.span(3), "month", m.group(3)), (m.span(4), "dyear", "")]
+            parts = [(m.span(1), "day", m.group(1)), (m.span(3), "month", m.group(3)),
+                     (m.span(4), "dyear", "")]
             _sort_date(m.span(), (y, mo, d), parts, ctx, hard_dates, soft_dates, fences)
     for m in _DATE_WORDS.finditer(f):
         d = int(m.group(1)) if m.group(1) else None
@@ -278,7 +281,8 @@ def find_sites(text: str, ctx: Ctx) -> list[Site]:
         for m in ctx.province_re.finditer(f):
             if free(*m.span()):
                 seg = text[m.start():m.end()]
-                add(Site(m.start(), m.end(), "province", ctx.province, _style(seg), _bare(seg, ctx.province or "")))
+                add(Site(m.start(), m.end(), "province", ctx.province, _style(seg),
+                         _bare(seg, ctx.province or "")))
                 take(*m.span())
     for name, rx in ctx.signers:
         for m in rx.finditer(f):
@@ -308,7 +312,8 @@ def find_sites(text: str, ctx: Ctx) -> list[Site]:
     if ctx.words_re is not None:
         for m in ctx.words_re.finditer(f):
             key = re.sub(r"\s+", " ", m.group())
-            if key in ctx.words and free(*m.span()) and not _AFTER_LAW.search(f, max(0, m.start() - 12), m.start()):
+            after_law = _AFTER_LAW.search(f, max(0, m.start() - 12), m.start())
+            if key in ctx.words and free(*m.span()) and not after_law:
                 seg = text[m.start():m.end()]
                 add(Site(m.start(), m.end(), "word", key, _style(seg), _bare(seg, ctx.words[key])))
                 take(*m.span())
@@ -616,7 +621,8 @@ def _field_paths(ex: dict[str, Any]) -> list[tuple[Any, ...]]:
         paths += [("tasks", i, k) for k in ("title", "product", "funding") if t.get(k)]
         if (t.get("deadline") or {}).get("text"):
             paths.append(("tasks", i, "deadline", "text"))
-        paths += [("tasks", i, role, j) for role in ("lead", "support") for j in range(len(t.get(role) or []))]
+        paths += [("tasks", i, role, j) for role in ("lead", "support")
+                  for j in range(len(t.get(role) or []))]
     for i, r in enumerate(ex.get("responsibilities") or []):
         paths += [("responsibilities", i, k) for k in ("unit", "text") if r.get(k)]
     return paths
@@ -651,7 +657,8 @@ def _subject_words(subject: str | None) -> list[str]:
     out = []
     for w in _tokenizer()(text):
         syl = w.split()
-        if 2 <= len(syl) <= 3 and all(s.isalpha() and s == s.lower() for s in syl) and fold(w) not in _STOP_WORDS:
+        if 2 <= len(syl) <= 3 and all(s.isalpha() and s == s.lower() for s in syl) \
+                and fold(w) not in _STOP_WORDS:
             out.append(w)
     return out
 
@@ -668,7 +675,8 @@ def _line_starting(body: str, folded_prefixes: tuple[str, ...]) -> int | None:
     return None
 
 
-def load_templates(dirs: list[str | Path], log: Any = None) -> tuple[list[Original], list[FileT], list[Anchor]]:
+def load_templates(dirs: list[str | Path],
+                   log: Any = None) -> tuple[list[Original], list[FileT], list[Anchor]]:
     """Parse the template files once: the originals to store, the varied templates, the anchors."""
     from docparse.pipeline import parse_path
 
@@ -702,6 +710,7 @@ def load_templates(dirs: list[str | Path], log: Any = None) -> tuple[list[Origin
 
 
 def _file_template(o: Original) -> FileT | None:
+    from docparse.normalize import fold
     from docparse.registry.keys import is_identifying, number_key
 
     docs = [DocT(ex, body, True) for ex, body in o.docs]
@@ -741,16 +750,16 @@ def _file_template(o: Original) -> FileT | None:
             if not internal and (ymd := _ymd(r.get("date"))):
                 ref_dates.add(ymd)
             if r.get("doc_type") in ("Luật", "Bộ luật", "Pháp lệnh") or r.get("number") is None:
-                for y in (r.get("year"), (r.get("date") or "")[:4], *re.findall(r"/((?:19|20)\d\d)/", r.get("number") or "")):
+                in_number = re.findall(r"/((?:19|20)\d\d)/", r.get("number") or "")
+                for y in (r.get("year"), (r.get("date") or "")[:4], *in_number):
                     if y and str(y).isdigit():
                         law_years.add(int(y))  # "Luật Đất đai năm 2024" keeps its year
         protect += _protected(d.extracted)
     signers = sorted({(d.extracted.get("signer") or {}).get("name") for d in own} - {None, ""})
-    from docparse.normalize import fold
-
     # a word of a name (issuer, unit, recipient) stays: the header may print it otherwise than the JSON
     names = " | ".join(fold(p) for d in docs for p in _names(d.extracted))
-    words = sorted({w for d in own for w in _subject_words(d.extracted.get("subject")) if fold(w) not in names})
+    words = sorted({w for d in own for w in _subject_words(d.extracted.get("subject"))
+                    if fold(w) not in names})
 
     base = min(years)
     ctx = Ctx(
@@ -822,7 +831,8 @@ def _add_subject_pool(templates: list[FileT]) -> None:
         _POOL.setdefault(len(w.split()), []).append(w)
 
 
-_CITED = re.compile(r"(?i)\b(?:nghị định|quyết định|thông tư|nghị quyết|chỉ thị|luật|kế hoạch|công văn)\s+(?:số\s+)?\d")
+_CITED = re.compile(r"(?i)\b(?:nghị định|quyết định|thông tư|nghị quyết|chỉ thị|luật|kế hoạch|công văn)"
+                    r"\s+(?:số\s+)?\d")
 
 
 def _anchors(originals: list[Original]) -> list[Anchor]:
@@ -962,10 +972,15 @@ def vary(ft: FileT, st: State) -> list[tuple[dict[str, Any], str]]:
         if signer.get("name"):
             v.signers[signer["name"]] = st.signer(ikey, dyear, signer.get("title") or "")
 
-    anchor_doc = None
+    anchor_doc, implements = None, False
     if ft.provincial and rng.random() < ANCHOR_SHARE:
-        anchor_doc = next((d for d in ft.docs if d.own and d.extracted.get("doc_type") in ("Kế hoạch", "Quyết định")
-                           and (d.basis_at is not None or d.subject_end is not None)), None)
+        # a plan says in its subject what it implements; else the first plan or decision cites it as basis
+        eligible = [d for d in ft.docs if d.own and d.extracted.get("doc_type") in ("Kế hoạch", "Quyết định")
+                    and (d.basis_at is not None or d.subject_end is not None)]
+        plans = [d for d in eligible
+                 if d.extracted.get("doc_type") == "Kế hoạch" and d.subject_end is not None]
+        implements = bool(plans) and rng.random() < 0.6
+        anchor_doc = plans[0] if implements else eligible[0] if eligible else None
 
     out = []
     for d in ft.docs:
@@ -997,7 +1012,7 @@ def vary(ft: FileT, st: State) -> list[tuple[dict[str, Any], str]]:
                     dl[k] = _shift_iso(dl[k], dy)
         insert = None
         if d is anchor_doc:
-            insert = _anchor_edit(d, ex, edits, st, rng)
+            insert = _anchor_edit(d, ex, edits, st, rng, implements)
         body = splice(d.body, edits)
         rm = Remap(d.body, edits)
         spans = rm.spans(ex.get("spans") or {})
@@ -1043,7 +1058,7 @@ def _ref_index(refs: list[dict[str, Any]], subject: str, body: str, in_subject: 
 
 
 def _anchor_edit(d: DocT, ex: dict[str, Any], edits: list[tuple[int, int, str]], st: State,
-                 rng: random.Random) -> tuple[int, int, int, dict[str, Any]] | None:
+                 rng: random.Random, implements: bool) -> tuple[int, int, int, dict[str, Any]] | None:
     """Cite a ministry decision: in the subject (implements) or on a "Căn cứ" line (basis).
 
     Adds the insertion to ``edits`` (and to the subject); returns (where, start
@@ -1061,8 +1076,10 @@ def _anchor_edit(d: DocT, ex: dict[str, Any], edits: list[tuple[int, int, str]],
         return None
     a = rng.choices(pool, weights=[x.weight for x in pool])[0]
     citation = f"{a.doc_type} số {a.number} ngày {a.date.day}/{a.date.month}/{a.date.year} của {a.issuer}"
-    implements = (ex.get("doc_type") == "Kế hoạch" and d.subject_end is not None
-                  and (d.basis_at is None or rng.random() < 0.5))
+    if d.subject_end is None:
+        implements = False
+    elif d.basis_at is None:
+        implements = True
     if implements:
         at = d.subject_end
         text = " thực hiện " + citation
@@ -1144,7 +1161,7 @@ def generate(db_path: str | Path, n_docs: int, *, seed: int = 0, batch: int = 50
              templates: list[str | Path] | None = None, log: Any = None) -> Summary:
     """Build a registry of ``n_docs`` documents at ``db_path`` (a new file)."""
     from docparse.registry.db import open_db
-    from docparse.registry.keys import number_parts, text_key
+    from docparse.registry.keys import text_key
 
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     path = Path(db_path)
@@ -1169,9 +1186,10 @@ def generate(db_path: str | Path, n_docs: int, *, seed: int = 0, batch: int = 50
             if not docs:
                 break
             for ex, _ in docs:  # the corpus's own numbers are not given again
-                y, seq = (ex.get("date") or "")[:4], number_parts(ex.get("number"))[0] or ""
-                if y.isdigit() and seq.isdigit():
-                    st.used.setdefault((text_key(ex.get("issuer")) or "", int(y)), set()).add(int(seq))
+                y, seq = (ex.get("date") or "")[:4], re.match(r"\d+", ex.get("number") or "")
+                if y.isdigit() and seq:  # "221-KL/TW" too
+                    key = (text_key(ex.get("issuer")) or "", int(y))
+                    st.used.setdefault(key, set()).add(int(seq.group()))
             summary.duplicates += _store_file(db, o.path.name, o.format, o.path.read_bytes(), docs)
             summary.documents += len(docs)
             summary.files += 1
@@ -1200,7 +1218,8 @@ def generate(db_path: str | Path, n_docs: int, *, seed: int = 0, batch: int = 50
     db.conn.close()
     summary.seconds = time.perf_counter() - t1
     summary.db_bytes = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
-    log(f"bench: {summary.documents} documents ({summary.originals} from the corpus) in {summary.files} files, "
+    log(f"bench: {summary.documents} documents ({summary.originals} from the corpus) "
+        f"in {summary.files} files, "
         f"{summary.seconds:.0f} s ({summary.documents / max(summary.seconds, 1e-9):.1f} docs/s) after "
         f"{summary.parse_seconds:.0f} s of parsing; {path}: {summary.db_bytes / 2**20:.0f} MB")
     return summary
@@ -1211,7 +1230,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     g = sub.add_parser("generate", help="build a registry of N documents from the corpus")
     g.add_argument("--db", required=True, help="the SQLite file to create")
-    g.add_argument("--docs", type=int, required=True, help="documents in the registry (the corpus's own first)")
+    g.add_argument("--docs", type=int, required=True,
+                   help="documents in the registry (the corpus's own first)")
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--batch", type=int, default=5000, help="documents per transaction")
     g.add_argument("--templates", nargs="+", default=list(DEFAULT_TEMPLATES),

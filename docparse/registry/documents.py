@@ -95,8 +95,10 @@ def find_duplicate(db: sqlite_utils.Database, row: dict[str, Any], sha256: str, 
     """
     if not is_identifying(row.get("number")) or not row.get("issuer_key") or not row.get("year"):
         return None
+    # "+" keeps SQLite on the number_key index: left to choose, it took the issuer's index and read
+    # every earlier document of a ministry on each insert (9.9 ms a document at 100,000 documents).
     hit = list(db.query(
-        "SELECT id FROM documents WHERE number_key = ? AND issuer_key = ? AND year = ? "
+        "SELECT id FROM documents WHERE number_key = ? AND +issuer_key = ? AND +year = ? "
         "AND file_sha256 != ? AND id != ? ORDER BY id LIMIT 1",
         [row["number_key"], row["issuer_key"], row["year"], sha256, doc_id or -1]))
     return hit[0]["id"] if hit else None
