@@ -114,7 +114,8 @@ def test_references_fan_in_to_the_seed_decisions(built: Any) -> None:
     rows = list(db.query("SELECT r.number_key, r.relation, count(*) AS n FROM refs r WHERE r.document_id > ? "
                          "GROUP BY 1, 2", [summary.originals]))
     citing = {(r["number_key"], r["relation"]): r["n"] for r in rows}
-    implementing = sum(n for (k, rel), n in citing.items() if k in SEED_DECISIONS and rel in ("implements", "basis"))
+    implementing = sum(n for (k, rel), n in citing.items()
+                       if k in SEED_DECISIONS and rel in ("implements", "basis"))
     assert implementing >= 30
     assert citing.get(("2168/QD-BTP", "implements"), 0) + citing.get(("148/QD-BTP", "implements"), 0) >= 5
     # and the link page of the registered 2168/QĐ-BTP lists them
