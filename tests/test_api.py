@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from live_server import live_server
 
 from api.app import create_app
 
@@ -156,37 +152,14 @@ def test_review_queue_lists_uncertain_documents_first(client: TestClient) -> Non
 # ----------------------------------------------------------------- a real server on loopback
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_real_uvicorn_serves_the_registry(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {**os.environ, "DOCPARSE_API_KEYS": f"thu-nghiem:{KEY}", "DOCPARSE_DB": str(tmp_path / "live.db")}
     log = tmp_path / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "docparse.cli", "serve", "--port", str(port)],
-                                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not start: " + log.read_text())
+    with live_server(tmp_path / "live.db", f"thu-nghiem:{KEY}", log) as base:
         r = httpx.post(f"{base}/api/documents", files=_files(SEEDS[1:2]), headers=AUTH, timeout=120)
         assert r.status_code == 201, r.text
         hits = httpx.get(f"{base}/api/search", params={"q": "3510/kh-ubnd"}).json()
         assert hits["total"] == 1 and hits["results"][0]["number"] == "3510/KH-UBND"
         assert (tmp_path / "live.db").exists()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     text = log.read_text()
     assert "POST /api/documents" in text  # the access log ran ...
     assert KEY not in text  # ... and never printed the key

@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+from live_server import live_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
@@ -37,36 +33,12 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
                                                               "(pip install -e '.[dev]')")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("browser")
-    port = _free_port()
-    env = {**os.environ, "DOCPARSE_API_KEYS": f"{NAME}:{KEY}"}
-    env.pop("DOCPARSE_API_KEYS_FILE", None)
     log = tmp / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "docparse.cli", "serve", "--db", str(tmp / "reg.db"),
-                                 "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not start: " + log.read_text())
+    with live_server(tmp / "reg.db", f"{NAME}:{KEY}", log) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     assert KEY not in log.read_text()  # the key typed in the login form is never logged
 
 
