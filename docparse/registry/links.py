@@ -337,15 +337,6 @@ def chain_up(db: sqlite_utils.Database, doc_id: int) -> list[Row]:
 
 # ---------------------------------------------------------------- task similarity
 
-#: Words that say nothing of the work: function words; the verbs every task uses to
-#: say that something is done ("tổ chức", "triển khai", "thực hiện": over a third of
-#: the seeds' task titles); and the names of document types (a task cites "Nghị định
-#: số 87/2020/NĐ-CP"; without its number, the type word would make every task of a
-#: plan about that decree look alike).
-_STOP_TEXT = ("các của và với cho có trên theo từ tại trong đối_với về được là những một_số đã để khi sau "
-              "trước này đó hoặc việc đến vào liên_quan tổ_chức triển_khai thực_hiện "
-              "nghị_định quyết_định thông_tư kế_hoạch chỉ_thị công_văn luật")
-_STOP_WORDS = frozenset(_STOP_TEXT.split())
 _CITED_NUMBER = re.compile(r"\bsố\s*:?\s*\S*\d\S*", re.IGNORECASE)
 _HAS_DIGIT = re.compile(r"\S*\d\S*")
 _NOT_WORD = re.compile(r"[^\w\s]")
@@ -370,7 +361,16 @@ def content_words(title: str) -> frozenset[str]:
 
     text = _NOT_WORD.sub(" ", _HAS_DIGIT.sub(" ", _CITED_NUMBER.sub(" ", normalize_text(title).lower())))
     words = (w.strip().replace(" ", "_") for w in word_tokenize(text))
-    return frozenset(w for w in words if w and w not in _STOP_WORDS)
+    stop = _stop_words()
+    return frozenset(w for w in words if w and w not in stop)
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """Words that say nothing of the work (rules/task_matching.yaml)."""
+    from .. import rules
+
+    return frozenset(str(w) for w in rules.load("task_matching")["stop_words"])
 
 
 def _shared(words: frozenset[str], other: frozenset[str]) -> int:
