@@ -131,6 +131,7 @@ def test_a_clerk_uploads_reviews_corrects_searches_follows_links_and_exports(ser
     expect(number.locator("[data-value]")).to_have_text("125/QĐ-UBND")
     expect(page.locator("#history tbody tr").first).to_contain_text(NAME)
     expect(page.locator("h1")).to_have_text("Quyết định 125/QĐ-UBND")
+    expect(page.locator("#warnings")).not_to_contain_text("Số văn bản để trống")  # no reload needed
     doc_url = page.url
     page.reload()  # stored, not only shown
     expect(page.locator("#field-number [data-value]")).to_have_text("125/QĐ-UBND")
@@ -166,6 +167,7 @@ def test_a_clerk_uploads_reviews_corrects_searches_follows_links_and_exports(ser
     impl.locator("thead").get_by_role("link", name="tỉnh Bình Định").click()
     chain = page.locator("#chain")
     expect(chain).to_contain_text("Quyết định 125/QĐ-UBND")  # the corrected number, followed by the links
+    expect(page.locator("#field-attached_to [data-value]")).to_have_text("125/QĐ-UBND")  # and by the plan
     expect(chain.get_by_role("link", name="Quyết định 2168/QĐ-BTP")).to_be_visible()
     page.locator("#chain-h").scroll_into_view_if_needed()
     shots(page, "05-chuoi-ke-hoach")

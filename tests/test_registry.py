@@ -187,3 +187,20 @@ def test_a_registry_from_before_the_fold_column_is_brought_up_to_date(tmp_path: 
     db.conn.close()
     again = open_db(path)
     assert again.execute("SELECT fold FROM tasks").fetchone()[0] == "ra soat du lieu ho tich"
+
+
+@pytest.mark.parametrize("seed, new_number", [("002_e58256e926890cfb.txt", "123/QĐ-UBND"),
+                                              ("003_5bbd1d5b7062e50c.txt", "2186/QĐ-BTP")])
+def test_a_corrected_decision_number_is_followed_by_the_plan_issued_with_it(db, seed: str, new_number: str) -> None:
+    docs = ingest_bytes(db, (SEEDS / seed).read_bytes(), seed).documents
+    decision = next(d for d in docs if d["doc_type"] == "Quyết định")
+    plan = next(d for d in docs if d["doc_type"] == "Kế hoạch")
+    assert number_key(plan["attached_to"]) == number_key(decision["number"])
+    correct(db, decision["id"], {"number": new_number}, who="Chuyên viên B")
+    row = db.execute("SELECT attached_to, attached_key FROM documents WHERE id = ?", [plan["id"]]).fetchone()
+    assert row == (new_number, number_key(new_number))
+    [h] = history(db, plan["id"])
+    assert (h["field"], h["new_value"]) == ("attached_to", new_number)
+    assert h["who"].startswith("Chuyên viên B") and f"#{decision['id']}" in h["who"]
+    reparse(db)
+    assert db.execute("SELECT attached_to FROM documents WHERE id = ?", [plan["id"]]).fetchone()[0] == new_number

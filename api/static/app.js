@@ -230,6 +230,14 @@
 
   /* ------------------------------------------------------------ corrections in place */
 
+  /* the "Cần kiểm tra" box says what is still uncertain after a correction, without a reload */
+  function showWarnings(warnings) {
+    const box = document.getElementById("warnings");
+    if (!box) return;
+    box.querySelector("ul").replaceChildren(...warnings.map((w) => el("li", {text: w})));
+    box.hidden = warnings.length === 0;
+  }
+
   function setupCorrections() {
     const review = document.querySelector(".review[data-doc]");
     if (!review) return;
@@ -276,6 +284,7 @@
           }
           const title = document.getElementById("doc-title");
           if (title) title.textContent = docTitle(doc);
+          showWarnings(doc.warnings || []);
         } else {
           say(status, `${label} không thay đổi.`);
         }

@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from .documents import CorrectionError, check_correction, now
+from .keys import number_key
 from .store import write_document
 
 
@@ -31,13 +32,43 @@ def correct(db: sqlite_utils.Database, doc_id: int, changes: dict[str, Any], who
         for f, v in checked.items():
             if v == doc.get(f):
                 continue
-            db.conn.execute("INSERT INTO corrections (document_id, field, old_value, new_value, who, at) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", [doc_id, f, doc.get(f), v, who, stamp])
+            _record(db, doc_id, f, doc.get(f), v, who, stamp)
             made.append({"field": f, "old_value": doc.get(f), "new_value": v, "who": who, "at": stamp})
         if made:
-            write_document(db, sha256=doc["file_sha256"], seq=doc["seq"],
-                           extracted=json.loads(doc["extracted"]), body=doc["body"], doc_id=doc_id)
+            _rewrite(db, doc)
+        number = next((m for m in made if m["field"] == "number"), None)
+        if number:
+            _follow_number(db, doc, number["old_value"], number["new_value"], who, stamp)
     return made
+
+
+def _record(db: sqlite_utils.Database, doc_id: int, field: str, old: Any, new: Any, who: str, at: str) -> None:
+    db.conn.execute("INSERT INTO corrections (document_id, field, old_value, new_value, who, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", [doc_id, field, old, new, who, at])
+
+
+def _rewrite(db: sqlite_utils.Database, doc: dict[str, Any]) -> None:
+    write_document(db, sha256=doc["file_sha256"], seq=doc["seq"], extracted=json.loads(doc["extracted"]),
+                   body=doc["body"], doc_id=doc["id"])
+
+
+def _follow_number(db: sqlite_utils.Database, doc: dict[str, Any], old: str | None, new: str | None,
+                   who: str, at: str) -> None:
+    """The documents of the same file issued with this one now say its corrected number.
+
+    A plan issued with a decision ("ban hành kèm theo Quyết định số ...")
+    names the decision of its own file, whatever number was read; when a
+    clerk corrects that number, the plan's ``attached_to`` follows, recorded
+    in the plan's own audit trail as a consequence of the first correction.
+    """
+    old_key = number_key(old)
+    if not old_key:
+        return
+    siblings = db.query("SELECT * FROM documents WHERE file_sha256 = ? AND id != ? AND attached_key = ?",
+                        [doc["file_sha256"], doc["id"], old_key])
+    for sib in list(siblings):
+        _record(db, sib["id"], "attached_to", sib["attached_to"], new, f"{who} (theo số sửa ở văn bản #{doc['id']})", at)
+        _rewrite(db, sib)
 
 
 def history(db: sqlite_utils.Database, doc_id: int) -> list[dict[str, Any]]:
