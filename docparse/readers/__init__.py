@@ -4,9 +4,12 @@ The format is decided by *sniffing the content* (magic bytes), never by the
 file name: clerks rename files, mail gateways append ``.pdf`` to anything, and
 an old Word file saved as ``x.docx`` must still get an honest message.
 
-    %PDF                     -> :mod:`.pdf`   (pdfplumber / pdfminer.six)
+    %PDF                     -> :mod:`.pdf`   (pdfplumber / pdfminer.six; OCR for pages without text)
     PK.. with word/document  -> :mod:`.docx`  (python-docx + the body XML)
-    D0 CF 11 E0 (OLE2)       -> .doc (Word 97-2003): not supported yet
+    PK.. OpenDocument text   -> :mod:`.odt`
+    D0 CF 11 E0 (OLE2)       -> :mod:`.doc`   (Word 97-2003)
+    {\rtf                    -> :mod:`.rtf`
+    PNG / JPEG / TIFF        -> :mod:`.image` (OCR)
     anything else            -> :mod:`.text`  (encoding detected, Markdown stripped)
 
 Every failure a clerk can meet comes out as :class:`ReadError`, whose message
@@ -32,6 +35,8 @@ MAX_PAGES = 500
 _PDF_MAGIC = b"%PDF"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 __all__ = ["MAX_BYTES", "MAX_PAGES", "ReadError", "detect_format", "read_bytes", "read_file"]
 
@@ -61,8 +66,9 @@ def detect_format(data: bytes) -> str:
     """Name the format of ``data`` from its first bytes.
 
     One of ``"pdf"``, ``"docx"``, ``"zip"`` (a zip that is not a .docx: .xlsx,
-    .odt...), ``"broken-zip"`` (zip signature, unreadable archive: a truncated
-    .docx), ``"doc"`` (OLE2: Word 97-2003), ``"rtf"`` or ``"text"``.
+    ...), ``"odt"``, ``"broken-zip"`` (zip signature, unreadable archive: a
+    truncated .docx), ``"doc"`` (OLE2: Word 97-2003), ``"rtf"``, ``"image"``
+    (PNG, JPEG, TIFF) or ``"text"``.
     """
     head = data[:1024]
     if head.startswith(_PDF_MAGIC) or _PDF_MAGIC in head:
@@ -74,11 +80,16 @@ def detect_format(data: bytes) -> str:
                 names = set(z.namelist())
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             return "broken-zip"
-        return "docx" if "word/document.xml" in names else "zip"
+        if "word/document.xml" in names:
+            return "docx"
+        # ODF puts its uncompressed "mimetype" member first, so its value sits at offset 38
+        return "odt" if _ODT_MIMETYPE in head[:100] and "content.xml" in names else "zip"
     if head.startswith(_OLE_MAGIC):
         return "doc"
     if head.lstrip(b"\xef\xbb\xbf").startswith(b"{\\rtf"):
         return "rtf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     return "text"
 
 
@@ -153,10 +164,22 @@ def _read(data: bytes, filename: str, max_bytes: int, max_pages: int) -> SourceD
         if ext == ".docx":
             raise ReadError("Tệp không phải .docx hợp lệ (có thể bị hỏng)")
         raise ReadError("Tệp nén ZIP không phải văn bản Word (.docx): định dạng chưa được hỗ trợ")
+    if fmt == "odt":
+        from .odt import read_odt
+
+        return read_odt(data, max_pages=max_pages)
     if fmt == "doc":
-        raise ReadError("Định dạng .doc (Word 97-2003) chưa được hỗ trợ — hãy lưu lại thành .docx hoặc PDF")
+        from .doc import read_doc
+
+        return read_doc(data, max_pages=max_pages)
     if fmt == "rtf":
-        raise ReadError("Định dạng RTF chưa được hỗ trợ — hãy lưu lại thành .docx hoặc PDF")
+        from .rtf import read_rtf
+
+        return read_rtf(data, max_pages=max_pages)
+    if fmt == "image":
+        from .image import read_image
+
+        return read_image(data, max_pages=max_pages)
     # Not a known binary format: a .docx/.pdf name on it means a broken file.
     if ext in (".docx", ".docm", ".dotx"):
         raise ReadError("Tệp không phải .docx hợp lệ (có thể bị hỏng)")
