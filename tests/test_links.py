@@ -269,7 +269,7 @@ def test_bundle_keeps_its_plan_when_the_blank_number_is_filled_in(tmp_path):
     db = open_db(tmp_path / "bundle.db")
     decision, plan = ingest_paths(db, [SEEDS / "002_e58256e926890cfb.txt"])[0].documents
     correct(db, decision["id"], {"number": "425/QĐ-UBND"}, who="test")  # the draft's "Số: /QĐ-UBND", signed
-    item = _out(db, plan["id"], "attached_to", "/QĐ-UBND")
+    item = _out(db, plan["id"], "attached_to", "425/QĐ-UBND")  # the plan's "kèm theo" follows the number
     assert item["target"]["id"] == decision["id"]
     assert item["target"]["number"] == "425/QĐ-UBND"
 

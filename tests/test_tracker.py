@@ -163,6 +163,25 @@ def test_unit_and_role(reg: dict[str, Any], unit: str | None, role: str | None, 
     assert nos(list_tasks(reg["db"], unit=unit, role=role, plan=reg["a"])) == want
 
 
+@pytest.mark.parametrize("filters", [
+    {"unit": "UBND cấp huyện"}, {"unit": "Sở Tư pháp", "role": "lead"}, {"unit": "UBND cấp"},
+    {"unit": "Sở Tư pháp", "status": "overdue"}, {"unit": "Ủy ban nhân dân cấp huyện", "q": "hộ tịch"},
+    {"unit": "Bộ Công an"},
+])
+def test_common_and_rare_units_are_read_two_ways_with_one_answer(reg: dict[str, Any], filters: dict[str, Any],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # a unit on COMMON_UNIT tasks or more is read by walking the order (EXISTS), a rarer one from the unit
+    # index (IN); on the seeds every unit is rare, so the threshold is lowered to read them the other way
+    from docparse.registry import tracker
+
+    rare = list_tasks(reg["db"], today=TODAY, limit=5, count_cap=3, **filters)
+    full = list_tasks(reg["db"], today=TODAY, limit=None, **filters)
+    monkeypatch.setattr(tracker, "COMMON_UNIT", 1)
+    assert list_tasks(reg["db"], today=TODAY, limit=5, count_cap=3, **filters) == rare
+    assert list_tasks(reg["db"], today=TODAY, limit=None, **filters) == full
+    assert rare["total"] == min(full["total"], 3) and rare["capped"] == (full["total"] > 3)
+
+
 # --- plan and due range ----------------------------------------------------------------------------------
 
 PLAN_CASES = [

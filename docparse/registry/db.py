@@ -70,7 +70,9 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_number_key ON documents(number_key);
 CREATE INDEX IF NOT EXISTS documents_number_seq ON documents(number_seq);
 CREATE INDEX IF NOT EXISTS documents_attached_key ON documents(attached_key);
-CREATE INDEX IF NOT EXISTS documents_type_year ON documents(doc_type, year);
+-- browsing by type, newest first, and by type within a year (a date range): one index walk
+DROP INDEX IF EXISTS documents_type_year;
+CREATE INDEX IF NOT EXISTS documents_type_date ON documents(doc_type, date);
 CREATE INDEX IF NOT EXISTS documents_issuer_key ON documents(issuer_key);
 CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
 -- the review queue: most warnings first, without reading every row's body
@@ -101,7 +103,9 @@ CREATE TABLE IF NOT EXISTS refs (
     text TEXT
 );
 CREATE INDEX IF NOT EXISTS refs_document ON refs(document_id);
-CREATE INDEX IF NOT EXISTS refs_number_key ON refs(number_key);
+-- who cites a number, newest first, from the index alone (a decree is cited by thousands)
+DROP INDEX IF EXISTS refs_number_key;
+CREATE INDEX IF NOT EXISTS refs_number_key_document ON refs(number_key, document_id);
 CREATE TABLE IF NOT EXISTS tasks (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id),

@@ -191,22 +191,40 @@ def _outgoing_item(db: sqlite_utils.Database, edge: Row, src: Row) -> Row:
 INCOMING_LIMIT = 50
 
 
-def _incoming_ids(db: sqlite_utils.Database, doc: Row) -> list[int]:
-    """Ids of the documents that may cite ``doc`` (by key or in its bundle), newest first."""
+def _incoming_sources(doc: Row) -> tuple[str, list[Any]]:
+    """SQL for the ids of the documents that may cite ``doc``: its bundle, and by key its citers and plans."""
     key = doc.get("number_key")
-    ids = {r["id"] for r in db.query("SELECT id FROM documents WHERE file_sha256 = ?", [doc["file_sha256"]])}
+    sql, params = "SELECT id FROM documents WHERE file_sha256 = ?", [doc["file_sha256"]]
     if key and is_identifying(key):
-        ids |= {r["document_id"] for r in db.query("SELECT document_id FROM refs WHERE number_key = ?",
-                                                     [key])}
-        ids |= {r["id"] for r in db.query("SELECT id FROM documents WHERE attached_key = ?", [key])}
+        sql += " UNION SELECT document_id FROM refs WHERE number_key = ? UNION SELECT id FROM documents WHERE attached_key = ?"
+        params += [key, key]
+    return sql, params
+
+
+def _incoming_ids(db: sqlite_utils.Database, doc: Row, limit: int) -> list[int]:
+    """Ids of the ``limit`` newest documents that may cite ``doc`` (read through indexes: a decree
+    cited by thousands of documents costs as much as one cited once)."""
+    key = doc.get("number_key")
+    each = [("SELECT id FROM documents WHERE file_sha256 = ? ORDER BY id DESC LIMIT ?", [doc["file_sha256"]])]
+    if key and is_identifying(key):
+        each += [("SELECT document_id FROM refs WHERE number_key = ? ORDER BY document_id DESC LIMIT ?", [key]),
+                 ("SELECT id FROM documents WHERE attached_key = ? ORDER BY id DESC LIMIT ?", [key])]
+    ids: set[int] = set()
+    for sql, params in each:
+        ids.update(r[0] for r in db.execute(sql, [*params, limit + 1]))
     ids.discard(doc["id"])
-    return sorted(ids, reverse=True)
+    return sorted(ids, reverse=True)[:limit]
+
+
+def _incoming_count(db: sqlite_utils.Database, doc: Row) -> int:
+    sql, params = _incoming_sources(doc)
+    return int(db.execute(f"SELECT count(*) FROM ({sql}) WHERE id != ?", [*params, doc["id"]]).fetchone()[0])
 
 
 def incoming_total(db: sqlite_utils.Database, doc_id: int) -> int:
     """How many documents may cite this one (an upper bound of its incoming links; one index read each)."""
     doc = _doc(db, doc_id)
-    return len(_incoming_ids(db, doc)) if doc else 0
+    return _incoming_count(db, doc) if doc else 0
 
 
 def _incoming_edges(db: sqlite_utils.Database, doc: Row, limit: int = INCOMING_LIMIT) -> list[tuple[Row, Row]]:
@@ -221,7 +239,7 @@ def _incoming_edges(db: sqlite_utils.Database, doc: Row, limit: int = INCOMING_L
     """
     key = doc.get("number_key")
     out: list[tuple[Row, Row]] = []
-    for sid in sorted(_incoming_ids(db, doc)[:limit]):
+    for sid in sorted(_incoming_ids(db, doc, limit)):
         src = _doc(db, sid)
         if src is None:
             continue
@@ -249,7 +267,7 @@ def links(db: sqlite_utils.Database, doc_id: int) -> Row | None:
     sources = sorted(_incoming_edges(db, doc), key=lambda p: (p[0]["date"] or "", p[0]["id"]))
     incoming = [{"relation": e["relation"], "implicit": e["implicit"], "cited_as": e["number"],
                  "source": _summary(src)} for src, e in sources]
-    return {"outgoing": outgoing, "incoming": incoming, "incoming_total": len(_incoming_ids(db, doc)),
+    return {"outgoing": outgoing, "incoming": incoming, "incoming_total": _incoming_count(db, doc),
             "incoming_limit": INCOMING_LIMIT}
 
 

@@ -96,20 +96,37 @@ def unit_key(unit: str | None) -> str | None:
     return canonical_unit(unit) or None
 
 
-def _unit_clause(key: str, role: str | None) -> tuple[str, list[Any]]:
-    """Tasks charging the unit: its key exactly, or a unit whose key goes on after a word.
+#: A unit charged with at least this many tasks is read by walking the tracker's order and checking
+#: each task (EXISTS): on a registry of 237,000 tasks, a unit on a fifth of them gave its first page in
+#: 16 ms this way, against 240 ms reading its 48,000 tasks from the unit index and sorting them. A
+#: rarer unit is read from the unit index (IN): a few thousand rows at most to sort, where the walk
+#: would check every task of the registry.
+COMMON_UNIT = 2000
+
+
+def _unit_match(key: str, role: str | None) -> tuple[str, list[Any]]:
+    """The ``task_units tu`` rows charging the unit: its key exactly, or a unit whose key goes on after a word.
 
     Ranges instead of LIKE so that the ``task_units(unit, role)`` index serves
     them: keys following "k " are those in ["k ", "k!"), after "k," those in
     ["k,", "k-") (space and comma are each followed by the next code point).
     """
-    sql = ("t.id IN (SELECT tu.task_id FROM task_units tu WHERE (tu.unit = ? "
-           "OR (tu.unit >= ? AND tu.unit < ?) OR (tu.unit >= ? AND tu.unit < ?))")
+    sql = "(tu.unit = ? OR (tu.unit >= ? AND tu.unit < ?) OR (tu.unit >= ? AND tu.unit < ?))"
     params: list[Any] = [key, key + " ", key + "!", key + ",", key + "-"]
     if role:
         sql += " AND tu.role = ?"
         params.append(role)
-    return sql + ")", params
+    return sql, params
+
+
+def _unit_clause(db: sqlite_utils.Database, key: str, role: str | None) -> tuple[str, list[Any]]:
+    """Tasks charging the unit, as the cheaper of two plans for how common the unit is (:data:`COMMON_UNIT`)."""
+    match, params = _unit_match(key, role)
+    seen = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM task_units tu WHERE {match} LIMIT {COMMON_UNIT})",
+                      params).fetchone()[0]
+    if seen >= COMMON_UNIT:
+        return f"EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id AND {match})", params
+    return f"t.id IN (SELECT tu.task_id FROM task_units tu WHERE {match})", params
 
 
 def _status_clause(status: str, today: date, within_days: int) -> tuple[str, list[Any]]:
@@ -142,7 +159,7 @@ def _where(db: sqlite_utils.Database, *, unit: str | None, role: str | None, pla
 
     key = unit_key(unit)
     if key:
-        add(*_unit_clause(key, role or None))
+        add(*_unit_clause(db, key, role or None))
     elif role:  # a role alone: tasks that name any unit in that role
         add("t.id IN (SELECT task_id FROM task_units WHERE role = ?)", [role])
     if plan is not None and plan != "":
@@ -233,11 +250,15 @@ def list_tasks(db: sqlite_utils.Database, *, unit: str | None = None, role: str 
         raise ValueError("limit và offset không được âm")
     where, params = _where(db, unit=unit, role=role, plan=plan, due_from=due_from, due_to=due_to,
                            status=status, within_days=within_days, today=day, q=q)
-    if count_cap is None:
-        total = db.execute(f"SELECT count(*) FROM tasks t{where}", params).fetchone()[0]
+    key = unit_key(unit)
+    if key and not any(x not in (None, "") for x in (plan, due_from, due_to, status, q and q.strip())):
+        # a unit alone: its tasks are counted in the unit index, never walked through the tasks
+        match, args = _unit_match(key, role or None)
+        count_from = f"SELECT DISTINCT tu.task_id FROM task_units tu WHERE {match}"
     else:
-        total = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM tasks t{where} LIMIT {int(count_cap) + 1})",
-                           params).fetchone()[0]
+        count_from, args = f"SELECT 1 FROM tasks t{where}", params
+    cap = "" if count_cap is None else f" LIMIT {int(count_cap) + 1}"
+    total = db.execute(f"SELECT count(*) FROM ({count_from}{cap})", args).fetchone()[0]
     page = f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset)}"
     ids = [r[0] for r in db.execute(f"SELECT t.id FROM tasks t{where} {_ORDER}{page}", params)]
     rows: list[dict[str, Any]] = []
