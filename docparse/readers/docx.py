@@ -19,7 +19,12 @@ What it keeps:
   ``vMerge`` → rowspan); a table nested in a cell is flattened into the
   cell's text (one line per row, cells separated by tabs);
 * bold/italic: the majority of the paragraph's characters, from direct run
-  formatting, character styles, paragraph styles and document defaults.
+  formatting, character styles, paragraph styles and document defaults;
+* legacy Vietnamese text (TCVN3, VNI) in Unicode: a run whose font (direct,
+  from its styles or the document defaults) is ``.VnTime``/``VNI-Times``...
+  is converted by that font; the runs without such a font are checked by
+  detection once the document is read, and the document is read again with
+  that encoding when they are legacy (see :mod:`docparse.legacy_encodings`).
 
 Section headers and footers (page numbers in practice) are not body text and
 are skipped.
@@ -32,6 +37,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from .. import legacy_encodings as legacy
 from ..model import Cell, Paragraph, SourceDocument, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -85,6 +91,21 @@ class _Style:
     caps: bool | None = None
     based_on: str | None = None
     num: tuple[str, int] | None = None  # (numId, ilvl) of a style-linked list
+    font: str | None = None
+
+
+def _rpr_font(rpr) -> str | None:  # type: ignore[no-untyped-def]
+    """The font an ``rPr`` sets for Latin text (``w:hAnsi``, else ``w:ascii``); None = not set.
+
+    Legacy Vietnamese letters sit in the high-ANSI range, so ``hAnsi`` is the
+    font that draws them.
+    """
+    if rpr is None:
+        return None
+    fonts = rpr.find(W + "rFonts")
+    if fonts is None:
+        return None
+    return fonts.get(W + "hAnsi") or fonts.get(W + "ascii")
 
 
 def _rpr_flags(rpr) -> tuple[bool | None, bool | None, bool | None, bool]:  # type: ignore[no-untyped-def]
@@ -111,6 +132,8 @@ class _Styles:
         self.raw: dict[str, _Style] = {}
         self.default_para: str | None = None
         self.doc_bold = self.doc_italic = self.doc_caps = False
+        self.doc_font: str | None = None
+        self._font_cache: dict[str, str | None] = {}
         self._cache: dict[str, tuple[bool | None, bool | None, bool | None]] = {}
         self._num_cache: dict[str, tuple[str, int] | None] = {}
         if styles_el is None:
@@ -118,6 +141,7 @@ class _Styles:
         rpr_default = styles_el.find(f"{W}docDefaults/{W}rPrDefault/{RPR}")
         b, i, c, _ = _rpr_flags(rpr_default)
         self.doc_bold, self.doc_italic, self.doc_caps = bool(b), bool(i), bool(c)
+        self.doc_font = _rpr_font(rpr_default)
         for st in styles_el.iter(W + "style"):
             sid = st.get(W + "styleId")
             if not sid:
@@ -125,6 +149,7 @@ class _Styles:
             s = _Style()
             b, i, c, _ = _rpr_flags(st.find(RPR))
             s.bold, s.italic, s.caps = b, i, c
+            s.font = _rpr_font(st.find(RPR))
             based = st.find(W + "basedOn")
             if based is not None:
                 s.based_on = based.get(VAL)
@@ -152,6 +177,20 @@ class _Styles:
         out = (s.bold if s.bold is not None else pb, s.italic if s.italic is not None else pi,
                s.caps if s.caps is not None else pc)
         self._cache[sid] = out
+        return out
+
+    def font(self, sid: str | None) -> str | None:
+        """The font a style sets through its basedOn chain (None = not set)."""
+        if not sid:
+            return None
+        if sid in self._font_cache:
+            return self._font_cache[sid]
+        self._font_cache[sid] = None  # cycle guard
+        s = self.raw.get(sid)
+        if s is None:
+            return None
+        out = s.font if s.font is not None else self.font(s.based_on)
+        self._font_cache[sid] = out
         return out
 
     def numbering(self, sid: str | None) -> tuple[str, int] | None:
@@ -296,10 +335,51 @@ def _format_number(n: int, fmt: str) -> str:
 # ----------------------------------------------------------------- paragraphs
 
 
+#: Characters of text without a legacy font kept for detection.
+_SAMPLE_CHARS = 200_000
+
+
 class _Reader:
-    def __init__(self, styles: _Styles, numbering: _Numbering) -> None:
+    def __init__(self, styles: _Styles, numbering: _Numbering,
+                 para_encodings: list[str | None] | None = None) -> None:
         self.styles = styles
         self.numbering = numbering
+        #: second reading: per paragraph (in reading order), the encoding detected
+        #: for its runs without a legacy font
+        self.para_encodings = para_encodings
+        self._para_index = 0
+        #: first reading: per paragraph, the non-ASCII text of its runs without a legacy font
+        self.sample: list[str] = []
+        self._sample_len = 0
+        #: encodings converted because a run's font said so
+        self.by_font: set[str] = set()
+
+    def decode(self, text: str, font: str | None, st: _ParaState) -> tuple[str, str]:
+        """A run's text in Unicode, and the same without the detection-based conversion.
+
+        Converted by its font when the font is a legacy one; else by the
+        detected encoding (second reading), which the paragraph keeps only
+        if it reads better (:func:`docparse.legacy_encodings.better`).
+        """
+        if not text:
+            return text, text
+        enc = legacy.font_encoding(font)
+        if enc is not None and not legacy.is_unicode_text(text):
+            caps = legacy.font_is_caps(font)  # .VnTimeH draws ASCII letters as capitals too
+            if text.isascii() and not caps:
+                return text, text
+            self.by_font.add(enc)
+            out = legacy.convert(text, enc, caps=caps)
+            return out, out
+        if text.isascii():
+            return text, text
+        if st.encoding is not None:
+            st.fallback = True
+            return legacy.convert(text, st.encoding), text
+        if self._sample_len < _SAMPLE_CHARS:
+            st.sample.append(text)
+            self._sample_len += len(text)
+        return text, text
 
     # ---- blocks
 
@@ -346,9 +426,20 @@ class _Reader:
             style_id = self.styles.default_para
         if num is None:
             num = self.styles.numbering(style_id)
-        state = _ParaState(self.styles.flags(style_id))
+        state = _ParaState(self.styles.flags(style_id), self.styles.font(style_id) or self.styles.doc_font)
+        index = self._para_index
+        self._para_index += 1
+        if self.para_encodings is not None and index < len(self.para_encodings):
+            state.encoding = self.para_encodings[index]
         self.inline(p, state)
+        if self.para_encodings is None:
+            self.sample.append("".join(state.sample))
         text = "".join(state.parts)
+        if state.fallback and state.encoding is not None:
+            # converted by detection: kept only where it reads better than before
+            if state.encoding == legacy.TCVN3:
+                text = legacy.recase_tcvn3(text)
+            text = legacy.better(text, "".join(state.raw_parts))
         if num is not None:
             label = self.numbering.label(*num)
             if label:
@@ -381,11 +472,12 @@ class _Reader:
     def run(self, r, st: _ParaState) -> None:  # type: ignore[no-untyped-def]
         rpr = r.find(RPR)
         b, i, c, hidden = _rpr_flags(rpr)
+        cs = None
+        if rpr is not None:
+            rs = rpr.find(W + "rStyle")
+            cs = rs.get(VAL) if rs is not None else None
+        font = _rpr_font(rpr) or self.styles.font(cs) or st.font
         if b is None or i is None or c is None:
-            cs = None
-            if rpr is not None:
-                rs = rpr.find(W + "rStyle")
-                cs = rs.get(VAL) if rs is not None else None
             sb, si, sc = self.styles.flags(cs) if cs else (None, None, None)
             pb, pi, pc = st.para_flags
             if b is None:
@@ -399,8 +491,8 @@ class _Reader:
             if tag == T:
                 if st.in_field_code or hidden:
                     continue
-                t = el.text or ""
-                st.add(t.upper() if c else t, b, i)
+                t, before = self.decode(el.text or "", font, st)
+                st.add(t.upper() if c else t, b, i, before.upper() if c else before)
             elif tag == TAB:
                 if not st.in_field_code and not hidden:
                     st.add("\t", b, i)
@@ -507,10 +599,21 @@ class _Reader:
 
 
 class _ParaState:
-    __slots__ = ("parts", "chars", "bold", "italic", "para_flags", "fields", "boxes")
+    __slots__ = ("parts", "raw_parts", "chars", "bold", "italic", "para_flags", "font", "encoding", "fallback",
+                 "sample", "fields", "boxes")
 
-    def __init__(self, para_flags: tuple[bool | None, bool | None, bool | None]) -> None:
+    def __init__(self, para_flags: tuple[bool | None, bool | None, bool | None], font: str | None = None) -> None:
         self.parts: list[str] = []
+        #: the same text without the detection-based conversion (to compare with)
+        self.raw_parts: list[str] = []
+        #: the paragraph's font (style chain, then document default)
+        self.font = font
+        #: the detected encoding of the runs without a legacy font (second reading)
+        self.encoding: str | None = None
+        #: True when a run was converted by detection, not by its font
+        self.fallback = False
+        #: non-ASCII text of the runs without a legacy font (for detection)
+        self.sample: list[str] = []
         self.chars = self.bold = self.italic = 0
         self.para_flags = para_flags
         self.fields: list[bool] = []  # one entry per open field: True while in its code
@@ -520,10 +623,11 @@ class _ParaState:
     def in_field_code(self) -> bool:
         return bool(self.fields) and self.fields[-1]
 
-    def add(self, text: str, bold: bool | None, italic: bool | None) -> None:
+    def add(self, text: str, bold: bool | None, italic: bool | None, raw: str | None = None) -> None:
         if not text:
             return
         self.parts.append(text)
+        self.raw_parts.append(text if raw is None else raw)
         n = len(text) - text.count(" ") - text.count("\t") - text.count("\n")
         self.chars += n
         if bold:
@@ -608,11 +712,26 @@ def read_docx(data: bytes, *, max_pages: int = 500) -> SourceDocument:
         numbering_el = part.numbering_part.element
     except (KeyError, NotImplementedError, AttributeError):
         numbering_el = None
-    reader = _Reader(_Styles(styles_el), _Numbering.parse(numbering_el))
+    styles = _Styles(styles_el)
+    reader = _Reader(styles, _Numbering.parse(numbering_el))
     blocks: list[Paragraph | Table] = []
     body = document.element.body
     reader.blocks(body, blocks)
     warnings: list[str] = []
+    found = legacy.detect_document(reader.sample)
+    if found.encoding is not None:
+        # Legacy text under a Unicode font: read again, converting those runs
+        # (by the paragraph's own verdict when it is long enough to have one).
+        by_font = reader.by_font
+        encodings = [(legacy.detect(t).encoding or found.encoding) if t else None for t in reader.sample]
+        reader = _Reader(styles, _Numbering.parse(numbering_el), encodings)
+        blocks = []
+        reader.blocks(body, blocks)
+        reader.by_font |= by_font
+        warnings.append(f"Văn bản gõ bằng bảng mã cũ {legacy.label(found.encoding)} (nhận ra theo nội dung): "
+                        "đã chuyển sang Unicode")
+    for enc in sorted(reader.by_font):
+        warnings.append(f"Văn bản dùng phông {legacy.label(enc)}: đã chuyển sang Unicode")
     if not any((isinstance(b, Paragraph) and b.text.strip()) or isinstance(b, Table) for b in blocks):
         warnings.append("Tệp .docx không có nội dung văn bản")
     return SourceDocument(blocks=blocks, format="docx", pages=pages, warnings=warnings)

@@ -13,6 +13,13 @@ are stripped from the text and turned into :attr:`Paragraph.bold` /
 as empty paragraphs because later stages use them, and tabs inside a line are
 kept.
 
+Text typed in a legacy Vietnamese encoding (TCVN3 "ABC", VNI) decodes
+without error but reads "QuyÕt ®Þnh": after the decoding, the text is checked
+by :func:`docparse.legacy_encodings.detect` and converted when a legacy
+reading has clearly more valid Vietnamese syllables. A single-byte file is
+converted from its bytes; in a Unicode file (mojibake pasted from an old
+document) each line is converted only where that reads better.
+
 Converters that export a Word table to text write one cell per tab-indented
 line, rows separated by a blank line, and a cell's further lines without the
 tab. Such a run becomes a :class:`Table` (see :func:`_tab_table`), so that the
@@ -25,6 +32,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .. import legacy_encodings as legacy
 from ..model import Cell, Paragraph, SourceDocument, Table
 
 # --------------------------------------------------------------- scoring
@@ -161,6 +169,38 @@ def decode_text(data: bytes) -> tuple[str, str]:
             best = key
     assert best is not None
     return best[2], best[3]
+
+
+# --------------------------------------------------------------- legacy encodings
+
+#: Characters scored by detection: enough for a verdict, bounded for big files.
+_LEGACY_SAMPLE = 200_000
+_SINGLE_BYTE = frozenset({"cp1258"})
+
+
+def undo_legacy(data: bytes, text: str, encoding: str) -> tuple[str, str | None]:
+    """``text`` converted from TCVN3 or VNI when detection says so; ``(text, legacy encoding)``.
+
+    The tables read bytes, so a single-byte decoding is redone from the bytes
+    (Windows-1258 has moved some of them to combining marks); a Unicode
+    decoding holds the legacy characters as they are.
+    """
+    if text.isascii():
+        return text, None
+    if encoding in _SINGLE_BYTE:
+        raw = legacy.as_bytes_text(data)
+        found = legacy.detect(raw[:_LEGACY_SAMPLE], as_is=text[:_LEGACY_SAMPLE])
+        if found.encoding is None:
+            return text, None
+        out = legacy.convert(raw, found.encoding)
+        if found.encoding == legacy.TCVN3:
+            out = legacy.recase_tcvn3(out)
+        return out, found.encoding
+    lines = text.split("\n")
+    found = legacy.detect_document(lines)
+    if found.encoding is None:
+        return text, None
+    return "\n".join(legacy.convert_paragraph(line, found.encoding) for line in lines), found.encoding
 
 
 # --------------------------------------------------------------- Markdown
@@ -322,6 +362,7 @@ def read_text(data: bytes, filename: str = "") -> SourceDocument:
     from . import ReadError
 
     text, encoding = decode_text(data)
+    text, legacy_encoding = undo_legacy(data, text, encoding)
     score = _score_sampled(text)
     if score < 0.5:
         raise ReadError("Tệp không phải văn bản đọc được (dữ liệu nhị phân hoặc bảng mã không nhận ra)",
@@ -329,7 +370,9 @@ def read_text(data: bytes, filename: str = "") -> SourceDocument:
     warnings: list[str] = []
     if score < 0.9:
         warnings.append(f"Văn bản có nhiều ký tự lạ (bảng mã {encoding}?): có thể bị lỗi phông/bảng mã")
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if legacy_encoding is not None:
+        warnings.append(f"Văn bản gõ bằng bảng mã cũ {legacy.label(legacy_encoding)}: đã chuyển sang Unicode")
+    elif encoding not in ("utf-8", "utf-8-sig"):
         warnings.append(f"Bảng mã: {encoding}")
     blocks: list[Paragraph | Table] = []
     raw_lines = text.splitlines()
