@@ -76,6 +76,11 @@ class SourceDocument:
     format: str
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Set when pages were OCR'd: ``{"pages": [1, 2], "mean_confidence": 91.3,
+    #: "seconds_per_page": 2.4}``, plus ``rotated``/``deskewed``/``failed`` when
+    #: any page was (see :func:`docparse.readers.ocr.summary`). Kept apart from
+    #: ``warnings`` so that other systems can read it without parsing Vietnamese.
+    ocr: dict[str, Any] | None = None
 
 
 @dataclass
@@ -214,11 +219,15 @@ class ParsedFile:
     documents: list[ParsedDocument]
     format: str
     warnings: list[str] = field(default_factory=list)
+    #: The reader's OCR record (:attr:`SourceDocument.ocr`), None when no page was OCR'd.
+    ocr: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.file, "documents": [d.to_json() for d in self.documents]}
         if self.warnings:
             out["warnings"] = self.warnings
+        if self.ocr:
+            out["ocr"] = self.ocr
         return out
 
 

@@ -456,23 +456,65 @@ def test_pdf_line_breaks_kept_and_bold_detected():
     assert any(p.bold and p.text.startswith("1. Hiệu chỉnh") for p in body)
 
 
-def test_pdf_garbled_font_is_read_with_a_warning():
-    doc = read_dev("d13")
-    assert doc.pages == 2 and paragraphs(doc)
+def _fake_ocr(monkeypatch, asked: list) -> None:
+    """Tesseract stood in for: the pages asked for (and their dpi) are noted, each gives one word.
+
+    The real OCR of d13 and d14 runs in tests/test_ocr.py; here only the
+    reader's decisions are checked, in milliseconds.
+    """
+    from docparse.readers import ocr, pdf
+
+    def fake(data: bytes, pages: dict[int, int]) -> list:
+        asked.append(dict(pages))
+        return [ocr.OcrPage(page=k, words=[ocr.OcrWord("Trang", 90.0, 200, 200, 400, 240, (1, 1, 1), 200, 240)],
+                            dpi=dpi) for k, dpi in sorted(pages.items())]
+
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(pdf, "_ocr_pages", fake)
+
+
+def test_pdf_garbled_font_is_judged_garbage_and_ocrd(monkeypatch):
+    # d13's layer spells "QăP" for "năm": under the syllable test's threshold, both pages are OCR'd...
+    asked: list = []
+    _fake_ocr(monkeypatch, asked)
+    doc = read_file(dev("d13"))
+    assert list(asked[0]) == [1, 2] and doc.ocr["pages"] == [1, 2]
+    assert doc.warnings[0].startswith("Bản quét, đã nhận dạng OCR (trang 1-2")
+    assert not any("phông" in w for w in doc.warnings)
+    # ...and without Tesseract the layer is read as before, with a warning.
+    from docparse.readers import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    doc = read_file(dev("d13"))
+    assert doc.pages == 2 and paragraphs(doc) and doc.ocr is None
     assert "1894" in all_text(doc)
     assert any("phông" in w for w in doc.warnings)
     assert "(cid:" not in all_text(doc)
 
 
-def test_pdf_scan_without_text_needs_ocr():
+def test_pdf_scan_without_text_is_ocrd(monkeypatch):
+    # d14 is seven 200 dpi scans: every page is OCR'd, rendered at the scan's own resolution...
+    asked: list = []
+    _fake_ocr(monkeypatch, asked)
+    doc = read_file(dev("d14"))
+    assert asked == [{k: 200 for k in range(1, 8)}] and doc.ocr["pages"] == list(range(1, 8))
+    # ...and without Tesseract it is refused, saying why.
+    from docparse.readers import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
     with pytest.raises(ReadError) as e:
         read_file(dev("d14"))
     assert "OCR" in one_line_message(e.value)
 
 
-def test_doc_ole_is_refused_clearly():
+def test_doc_ole_is_read_and_a_broken_one_refused_clearly():
+    # Word 97-2003 is read through antiword (tests/test_formats.py has the details)...
+    doc = read_dev("d15")
+    assert doc.format == "doc"
+    assert "Sở Công Thương" in all_text(doc)
+    # ...and an OLE file that is not a readable Word document gets one plain line.
     with pytest.raises(ReadError) as e:
-        read_file(dev("d15"))
+        read_bytes(dev("d15").read_bytes()[:3000], "cut.doc")
     assert ".doc" in one_line_message(e.value)
 
 

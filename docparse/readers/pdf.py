@@ -1,4 +1,4 @@
-"""PDF reader (text layer) on pdfplumber / pdfminer.six.
+"""PDF reader: the text layer on pdfplumber / pdfminer.six, OCR for the pages without a usable one.
 
 Per page:
 
@@ -30,15 +30,25 @@ Per page:
    indents, short last lines and changes of bold/italic); line breaks are
    kept as ``"\\n"``.
 
-A PDF with no text at all raises :class:`ReadError` (a scan needs OCR); a text
-layer whose characters do not look like Vietnamese (fonts without a usable
-ToUnicode map) is read but flagged in ``warnings``.
+Pages the text layer cannot serve are **OCR'd** (:mod:`.ocr`, Tesseract):
+pages without text (a scan; also a page-sized image carrying only a
+signature stamp's few characters), pages whose layer is not Vietnamese
+(fonts without a usable ToUnicode map: :mod:`.quality` measures the share of
+valid syllables) and pages that failed to parse. PDFium renders them
+(:func:`_ocr_pages`) and their words go through the same lines, column bands
+and paragraphs as a text page (:func:`layout_words`). The page count is
+checked with PDFium before anything is read, and the pages to OCR are capped
+(:data:`.ocr.MAX_OCR_PAGES`). Without Tesseract, a PDF with no text at all
+raises :class:`ReadError` ("cần OCR") and a garbage layer is read but flagged
+in ``warnings``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from statistics import median
@@ -619,6 +629,52 @@ def _segment_items(lines: list[_Line], page_no: int, min_gap: float, left: float
     return out
 
 
+def _flow_items(words: list[_Word], page_no: int, cuts: list[float]) -> list[tuple[float, Paragraph]]:
+    """Lines, column bands and paragraphs of the words outside tables; ``cuts`` are table tops."""
+    lines = _make_lines(words)
+    if not lines:
+        return []
+    # A page number alone at the top or bottom of the page stays out of the
+    # column bands: centred on the page, it would join the header's right column.
+    numbers: list[tuple[float, Paragraph]] = []
+    for k in (0, -1):
+        ln = lines[k] if lines else None
+        if ln is not None and len(lines) > 1 and len(ln.words) == 1 and _PAGE_NUMBER.match(ln.text()):
+            lines.remove(ln)
+            numbers.append((ln.top, Paragraph(text=ln.text(), page=page_no, role="page_header")))
+    if not lines:
+        return numbers
+    min_gap = max(10.0, 1.2 * median(ln.size for ln in lines))
+    left = min(ln.x0 for ln in lines)
+    right = max(ln.x1 for ln in lines)
+    # Tables cut the flow: no paragraph or column band runs across one.
+    cuts = sorted(cuts)
+    segments: list[list[_Line]] = [[]]
+    for ln in lines:
+        while cuts and ln.top > cuts[0]:
+            cuts.pop(0)
+            segments.append([])
+        segments[-1].append(ln)
+    para_items: list[tuple[float, Paragraph]] = []
+    for seg in segments:
+        para_items += _segment_items(seg, page_no, min_gap, left, right)
+    _mark_page_numbers(para_items)
+    return sorted(numbers + para_items, key=lambda it: it[0])
+
+
+def layout_words(boxes: list[tuple[str, float, float, float, float, float]], page_no: int) -> list[Paragraph]:
+    """Paragraphs of words given as ``(text, x0, x1, top, bottom, size)`` in points, top-down.
+
+    The OCR reader's way into the same layout as a text page: lines, the
+    header's and signature's column bands, paragraphs, page numbers.
+    """
+    words = [_Word(t, x0, x1, top, bottom, sum(1 for ch in t if not ch.isspace()), 0, 0, 0, size)
+             for t, x0, x1, top, bottom, size in boxes if t.strip()]
+    items = _flow_items(words, page_no, [])
+    items.sort(key=lambda it: it[0])
+    return [b for _, b in items]
+
+
 def _read_page(page, page_no: int, rsrc) -> tuple[list[Paragraph | Table], int, int]:  # type: ignore[no-untyped-def]
     """Blocks of one page, the number of text characters, and how many of them were overlays."""
     chars = [c for c in page.chars if c.get("upright", True)]
@@ -644,27 +700,35 @@ def _read_page(page, page_no: int, rsrc) -> tuple[list[Paragraph | Table], int, 
         ids = {id(w) for w in inside}
         free_words = [w for w in free_words if id(w) not in ids]
         items.append((top, _table_block(box, inside, page_no)))
-    lines = _make_lines(free_words)
-    if lines:
-        min_gap = max(10.0, 1.2 * median(ln.size for ln in lines))
-        left = min(ln.x0 for ln in lines)
-        right = max(ln.x1 for ln in lines)
-        # Tables cut the flow: no paragraph or column band runs across one.
-        cuts = sorted(box.bbox[1] for box in tables)
-        segments: list[list[_Line]] = [[]]
-        for ln in lines:
-            while cuts and ln.top > cuts[0]:
-                cuts.pop(0)
-                segments.append([])
-            segments[-1].append(ln)
-        para_items: list[tuple[float, Paragraph]] = []
-        for seg in segments:
-            para_items += _segment_items(seg, page_no, min_gap, left, right)
-        _mark_page_numbers(para_items)
-        items += para_items
+    items += _flow_items(free_words, page_no, [box.bbox[1] for box in tables])
     # Stable sort keeps left before right for bands (same top).
     items.sort(key=lambda it: it[0])
     return [b for _, b in items], n_text, sum(1 for c in ov if not c["text"].isspace())
+
+
+def _scan_image(page) -> tuple[float, float | None]:  # type: ignore[no-untyped-def]
+    """``(share of the page under its largest image, that image's resolution in dpi)``.
+
+    A scanned page is one page-sized image; its resolution decides what the
+    page is rendered at for OCR.
+    """
+    area = float(page.width * page.height) or 1.0
+    best, dpi = 0.0, None
+    for im in page.images:
+        w = min(im["x1"], page.width) - max(im["x0"], 0)
+        h = min(im["bottom"], page.height) - max(im["top"], 0)
+        if w > 0 and h > 0 and w * h / area > best:
+            best = w * h / area
+            src = im.get("srcsize") or (0, 0)
+            dpi = 72.0 * float(src[0]) / (im["x1"] - im["x0"]) if src[0] and im["x1"] > im["x0"] else None
+    return best, dpi
+
+
+def _block_text(blocks: list[Paragraph | Table]) -> str:
+    out = []
+    for b in blocks:
+        out += [b.text] if isinstance(b, Paragraph) else [c.text for c in b.cells]
+    return "\n".join(out)
 
 
 # ----------------------------------------------------------------- document
@@ -681,9 +745,91 @@ def _open_error(e: BaseException):  # type: ignore[no-untyped-def]
     return ReadError("Tệp PDF bị hỏng hoặc không hợp lệ", detail=detail)
 
 
-def read_pdf(data: bytes, *, max_pages: int = 500) -> SourceDocument:
+def _count_pages(data: bytes) -> int | None:
+    """The page count from PDFium (a millisecond even for thousands of pages), before anything is read.
+
+    Raises the "encrypted" :class:`ReadError` when PDFium wants a password;
+    ``None`` when PDFium cannot open the file (pdfplumber then gets its say,
+    and its own message).
+    """
     from . import ReadError
 
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # pragma: no cover - a dependency of pdfplumber
+        return None
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if "password" in str(e).lower():
+            raise ReadError("PDF được mã hóa (có mật khẩu) — không đọc được nội dung", detail=str(e)) from e
+        return None
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+#: A page with fewer text characters than this over a page-sized image is a
+#: scan whose only text is a stamp (an e-signature's "Ký bởi: ..."): it is OCR'd.
+_SCAN_TEXT_CHARS = 200
+_SCAN_IMAGE_COVER = 0.6
+
+
+def _ocr_pages(data: bytes, pages: dict[int, int]) -> list[Any]:
+    """OCR the 1-based ``pages`` of the PDF (page -> dpi), rendered by PDFium.
+
+    Why PDFium (pypdfium2, already installed with pdfplumber) and not
+    ``pdftoppm``: it renders in-process into a PIL image, with no temporary
+    files and no extra system package, honours ``/Rotate`` and draws
+    annotations (signature stamps) as printed. Pages are rendered in colour so
+    that :func:`.ocr.clean` can lift red seals off the signer's name. PDFium
+    is not thread-safe, so rendering is serialised; recognition, the costly
+    part, runs in parallel.
+    """
+    import threading
+
+    import pypdfium2 as pdfium
+
+    from . import ocr
+
+    doc = pdfium.PdfDocument(data)
+    lock = threading.Lock()
+
+    def loader(k: int, dpi: int):  # type: ignore[no-untyped-def]
+        def load():  # type: ignore[no-untyped-def]
+            with lock:
+                page = doc[k - 1]
+                try:
+                    return page.render(scale=dpi / 72).to_pil()
+                finally:
+                    page.close()
+
+        return load
+
+    try:
+        return ocr.ocr_images([(k, dpi, loader(k, dpi)) for k, dpi in sorted(pages.items())])
+    finally:
+        doc.close()
+
+
+def read_pdf(data: bytes, *, max_pages: int = 500, max_ocr_pages: int | None = None) -> SourceDocument:
+    """Read a PDF's text layer; pages without one, or with a garbage one, are OCR'd.
+
+    The page count is checked first (:func:`_count_pages`), so a 2,000-page
+    file is refused before any page is read. Pages to OCR: no text at all;
+    a page-sized image with a few characters on it (a scan with a signature
+    stamp); a text layer that is not Vietnamese (:mod:`.quality`). They are
+    capped at ``max_ocr_pages`` (default :data:`.ocr.MAX_OCR_PAGES`); beyond it
+    the file is refused rather than kept busy for minutes. Without Tesseract
+    installed, the reader behaves as before OCR existed: a scan is refused
+    ("cần OCR") and a garbage layer is kept with a warning.
+    """
+    from . import ReadError, ocr, quality
+
+    n_count = _count_pages(data)
+    if n_count is not None and n_count > max_pages:
+        raise ReadError(f"Văn bản quá dài ({n_count} trang; giới hạn {max_pages} trang)")
     try:
         import pdfplumber
         from pdfminer.pdfinterp import PDFResourceManager
@@ -694,8 +840,13 @@ def read_pdf(data: bytes, *, max_pages: int = 500) -> SourceDocument:
     except Exception as e:  # noqa: BLE001 - PdfminerException wraps pdfminer's errors
         raise _open_error(e) from e
     warnings: list[str] = []
-    blocks: list[Paragraph | Table] = []
-    with pdf:
+    per_page: list[list[Paragraph | Table]] = []
+    texts: list[str] = []
+    scans: list[int] = []  # 1-based pages to OCR because they are images
+    dpis: dict[int, int] = {}  # pages rendered below ocr.DPI: the scan's own resolution
+    # Not ``with pdf:``: pdfplumber's close() walks the pages again, and on a broken page
+    # tree it raises again, replacing the ReadError below with a library error.
+    try:
         try:
             pages = pdf.pages
         except Exception as e:  # noqa: BLE001
@@ -706,37 +857,72 @@ def read_pdf(data: bytes, *, max_pages: int = 500) -> SourceDocument:
         if n_pages > max_pages:
             raise ReadError(f"Văn bản quá dài ({n_pages} trang; giới hạn {max_pages} trang)")
         rsrc = PDFResourceManager(caching=True)
-        total = overlay = 0
-        empty_pages = []
+        overlay = 0
         failed = []
         for k, page in enumerate(pages, start=1):
             try:
                 page_blocks, n_text, n_overlay = _read_page(page, k, rsrc)
+                if n_text < _SCAN_TEXT_CHARS:
+                    cover, dpi = _scan_image(page)
+                    if not n_text or cover >= _SCAN_IMAGE_COVER:
+                        scans.append(k)
+                    if dpi and cover >= _SCAN_IMAGE_COVER:
+                        dpis[k] = round(max(ocr.MIN_DPI, min(ocr.DPI, dpi)))
             except Exception as e:  # noqa: BLE001 - keep the other pages
                 failed.append(k)
                 warnings.append(f"Trang {k}: không đọc được ({type(e).__name__})")
-                continue
+                page_blocks, n_overlay = [], 0
             finally:
                 page.close()
-            if not n_text:
-                empty_pages.append(k)
-            total += n_text
             overlay += n_overlay
-            blocks += page_blocks
-    if total == 0:
-        if failed:
+            per_page.append(page_blocks)
+            texts.append(_block_text(page_blocks))
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
+    garbage = [k + 1 for k in quality.garbage_pages(texts)]
+    to_ocr = sorted(set(scans) | set(garbage) | set(failed))
+    ocr_info = None
+    done: list[Any] = []
+    seconds = 0.0
+    if to_ocr and ocr.available():
+        cap = ocr.MAX_OCR_PAGES if max_ocr_pages is None else max_ocr_pages
+        if len(to_ocr) > cap:
+            raise ReadError(f"Bản quét quá dài để nhận dạng OCR ({len(to_ocr)} trang; giới hạn {cap} trang)")
+        start = time.perf_counter()
+        try:
+            done = _ocr_pages(data, {k: dpis.get(k, ocr.DPI) for k in to_ocr})
+        except Exception:  # noqa: BLE001 - PDFium cannot render what pdfminer read: keep the text layer
+            done = []
+        seconds = time.perf_counter() - start
+    if done:
+        read = set()
+        for p in done:
+            paras = ocr.page_paragraphs(p)
+            if paras:
+                read.add(p.page)
+            if paras or not texts[p.page - 1].strip():
+                per_page[p.page - 1] = list(paras)
+        ocr_info = ocr.summary(done, seconds)
+        # A page that failed to parse but was OCR'd is no longer a page lost.
+        warnings = [w for w in warnings if not any(w.startswith(f"Trang {k}: không đọc được") for k in read)]
+        warnings[:0] = [ocr.warning(done), *ocr.failure_warnings(done)]
+        garbage = [k for k in garbage if k not in read]
+    blocks = [b for page_blocks in per_page for b in page_blocks]
+    if not any(_block_text([b]).strip() for b in blocks):
+        if failed and (ocr_info is None or len(failed) == n_pages):
             raise ReadError("Tệp PDF bị hỏng: không đọc được trang nào")
+        if ocr_info is not None:
+            raise ReadError("PDF không có chữ đọc được, kể cả khi nhận dạng OCR")
         raise ReadError("PDF không có lớp văn bản (bản quét) — cần OCR")
-    if empty_pages:
-        pages_txt = ", ".join(map(str, empty_pages[:10])) + ("..." if len(empty_pages) > 10 else "")
-        warnings.append(f"Trang không có lớp văn bản (ảnh quét?): {pages_txt}")
+    empty = [k for k in range(1, n_pages + 1) if not per_page[k - 1] and k not in failed]
+    if empty and ocr_info is None:
+        warnings.append(f"Trang không có lớp văn bản (ảnh quét?): {ocr.pages_text(empty[:10])}"
+                        + ("..." if len(empty) > 10 else ""))
     if b"%%EOF" not in data[-2048:]:
         warnings.append("Tệp PDF có vẻ bị cắt cụt (thiếu phần cuối): có thể thiếu nội dung")
     if overlay:
         warnings.append(f"Đã lấy {overlay} ký tự từ lớp phủ (chữ ký số/chú thích) trên trang")
-    from .text import text_score
-
-    sample = "".join(b.text for b in blocks if isinstance(b, Paragraph))[:20000]
-    if sample and text_score(sample) < 0.9:
+    if garbage:
         warnings.append("Lớp văn bản PDF bị lỗi phông (ký tự không giải mã được) — nên dùng OCR")
-    return SourceDocument(blocks=blocks, format="pdf", pages=n_pages, warnings=warnings)
+    return SourceDocument(blocks=blocks, format="pdf", pages=n_pages, warnings=warnings, ocr=ocr_info)
