@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -38,6 +39,20 @@ TAGS = [
 ]
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """Uploads are parsed in worker processes (:mod:`docparse.workers`), started on the first upload:
+    they are stopped here, when the app shuts down, so that no worker outlives the service. The
+    service's own models (the unit gazetteer, the word segmenter) load in the background meanwhile,
+    so that the first search by unit or decision page does not wait seconds for them."""
+    from docparse.registry.warm import warm_up_in_background
+    from docparse.workers import serving
+
+    warm_up_in_background()
+    with serving():
+        yield
+
+
 def create_app(db: str | os.PathLike[str] | None = None,
                api_keys: dict[str, str] | list[str] | None = None) -> FastAPI:
     """The app over the registry at ``db`` (else ``$DOCPARSE_DB``); keys else from the environment."""
@@ -45,7 +60,8 @@ def create_app(db: str | os.PathLike[str] | None = None,
 
     path = db_path(db)
     open_db(path).conn.close()  # create the file and schema once, before any request
-    app = FastAPI(title="docparse", version="0.1.0", description=DESCRIPTION, openapi_tags=TAGS)
+    app = FastAPI(title="docparse", version="0.1.0", description=DESCRIPTION, openapi_tags=TAGS,
+                  lifespan=_lifespan)
     app.state.db_path = path
     app.state.api_keys = load_keys(api_keys)
     app.include_router(documents.router)

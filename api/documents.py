@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import sqlite_utils
-from fastapi import APIRouter, Body, Depends, File, HTTPException, Path, Query, UploadFile
+from fastapi import APIRouter, Body, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from starlette.types import Message
 
+from docparse import workers
 from docparse.registry import links as links_mod
 from docparse.registry.corrections import correct, history
 from docparse.registry.documents import CORRECTABLE, CorrectionError
-from docparse.registry.ingest import MAX_UPLOAD, IngestResult, file_row, ingest_bytes, safe_name
+from docparse.registry.ingest import (
+    MAX_UPLOAD,
+    Extraction,
+    IngestResult,
+    extract,
+    file_row,
+    ingest_bytes,
+    safe_name,
+    too_big_message,
+)
 from docparse.registry.tracker import list_tasks
 
 from .app import get_db
@@ -34,27 +47,83 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@router.post("/documents", tags=["văn bản"], status_code=201,
-             summary="Tải lên một hoặc nhiều tệp văn bản",
-             description="Mỗi tệp được lưu nguyên bản (theo SHA-256), phân tích và ghi vào sổ trong một giao "
-                         "dịch riêng: tệp lỗi không làm dừng các tệp khác và không để lại dữ liệu dở dang. "
-                         "Tải lại đúng tệp cũ trả về bản ghi đã có (`existing`).",
-             responses={201: {"description": "Ít nhất một tệp được ghi mới"},
-                        200: {"description": "Mọi tệp đã có sẵn trong sổ"},
-                        422: {"description": "Không tệp nào đọc được; `results[].error` nói lý do"}})
+#: One upload request, all its files and the multipart envelope together; a larger one is refused (413).
+MAX_REQUEST = 2 * MAX_UPLOAD + 1024 * 1024
+
+
+def _too_large() -> HTTPException:
+    return HTTPException(413, f"Dữ liệu tải lên quá lớn: một lần tải tối đa {MAX_REQUEST // 2**20} MB, "
+                              f"mỗi tệp tối đa {MAX_UPLOAD // 2**20} MB")
+
+
+class _CappedUpload(APIRoute):
+    """The upload route, with the body capped at :data:`MAX_REQUEST` before the form parser sees it.
+
+    The form parser spools every byte it is sent (to disk past 1 MB) before
+    the endpoint runs, so the cap must sit in front of it: a declared
+    ``Content-Length`` over the cap is refused before anything is read, and a
+    body sent without one (chunked) is counted as it arrives and refused the
+    moment it passes the cap. Either way the client gets 413 and a message.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def capped(request: Request) -> Response:
+            declared = request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > MAX_REQUEST:
+                raise _too_large()
+            receive, received = request.receive, 0
+
+            async def counting() -> Message:
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > MAX_REQUEST:
+                        raise _too_large()
+                return message
+
+            return await handler(Request(request.scope, counting))
+
+        return capped
+
+
+def _extract_in_worker(data: bytes, name: str) -> Extraction:
+    """Parse an upload in the service's worker pool: under its time limit and memory cap."""
+    return workers.shared_pool().call(extract, data, name)  # type: ignore[no-any-return]
+
+
 async def upload(db: DB, caller: Annotated[Caller, Depends(require_key)],
                  files: Annotated[list[UploadFile], File(description="Các tệp .docx, .pdf, .txt")]) -> JSONResponse:
     results: list[IngestResult] = []
     for f in files:
-        data = await f.read(MAX_UPLOAD + 1)
         name = safe_name(f.filename or "")
-        if len(data) > MAX_UPLOAD:
-            results.append(IngestResult(name, "error", error=f"Tệp quá lớn; giới hạn là {MAX_UPLOAD // 2**20} MB"))
+        if f.size is not None and f.size > MAX_UPLOAD:  # spooled already: its size is known without reading it
+            results.append(IngestResult(name, "error", error=too_big_message(f.size)))
             continue
-        results.append(await run_in_threadpool(ingest_bytes, db, data, name))
+        data = await f.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            results.append(IngestResult(name, "error", error=too_big_message(len(data))))
+            continue
+        results.append(await run_in_threadpool(ingest_bytes, db, data, name, _extract_in_worker))
     statuses = {r.status for r in results}
     code = 201 if "created" in statuses else 200 if "existing" in statuses else 422
     return JSONResponse(status_code=code, content={"results": [r.to_json() for r in results]})
+
+
+router.add_api_route(
+    "/documents", upload, methods=["POST"], route_class_override=_CappedUpload, tags=["văn bản"],
+    status_code=201, summary="Tải lên một hoặc nhiều tệp văn bản",
+    description="Mỗi tệp được lưu nguyên bản (theo SHA-256), phân tích và ghi vào sổ trong một giao "
+                "dịch riêng: tệp lỗi không làm dừng các tệp khác và không để lại dữ liệu dở dang. "
+                "Tải lại đúng tệp cũ trả về bản ghi đã có (`existing`). Mỗi tệp tối đa "
+                f"{MAX_UPLOAD // 2**20} MB, một lần tải tối đa {MAX_REQUEST // 2**20} MB; mỗi tệp được phân "
+                "tích trong tiến trình riêng, có giới hạn thời gian và bộ nhớ.",
+    responses={201: {"description": "Ít nhất một tệp được ghi mới"},
+               200: {"description": "Mọi tệp đã có sẵn trong sổ"},
+               413: {"description": "Dữ liệu tải lên vượt giới hạn; không tệp nào được đọc"},
+               422: {"description": "Không tệp nào đọc được; `results[].error` nói lý do"}})
 
 
 @router.get("/documents", tags=["văn bản"], summary="Văn bản mới nhất, hoặc hàng đợi cần kiểm tra")

@@ -11,6 +11,12 @@ from pathlib import Path
 SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".doc"}
 
 
+def _shown(path: Path | str) -> str:
+    """A path fit for a one-line message: control characters (a newline in a file name) escaped."""
+    text = str(path)
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _expand(paths: list[str]) -> Iterator[Path]:
     """Files as given, and the files of any folder (sorted, recursively)."""
     for p in map(Path, paths):
@@ -32,15 +38,15 @@ def cmd_parse(args: argparse.Namespace) -> int:
             result = parse_path(path).to_json()
         except ReadError as exc:
             failed += 1
-            print(f"docparse: {path}: {exc}", file=sys.stderr)
+            print(f"docparse: {_shown(path)}: {exc}", file=sys.stderr)
             continue
         except OSError as exc:
             failed += 1
-            print(f"docparse: {path}: không đọc được tệp ({exc.strerror or exc})", file=sys.stderr)
+            print(f"docparse: {_shown(path)}: không đọc được tệp ({exc.strerror or exc})", file=sys.stderr)
             continue
         except Exception as exc:  # a parser bug must not hide the other files' results
             failed += 1
-            print(f"docparse: {path}: lỗi khi phân tích ({type(exc).__name__}: {exc})", file=sys.stderr)
+            print(f"docparse: {_shown(path)}: lỗi khi phân tích ({type(exc).__name__})", file=sys.stderr)
             continue
         if many:
             print(json.dumps(result, ensure_ascii=False))
@@ -59,7 +65,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     files = list(_expand(args.files))
     missing = [p for p in files if not p.exists()]
     for p in missing:
-        print(f"docparse: {p}: không tìm thấy tệp", file=sys.stderr)
+        print(f"docparse: {_shown(p)}: không tìm thấy tệp", file=sys.stderr)
     files = [p for p in files if p.exists()]
     db = open_db(args.db)
     counts = {"created": 0, "existing": 0, "error": len(missing)}
@@ -71,7 +77,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.set_postfix_str(res.file[:30])
             bar.update(1)
 
-        ingest_paths(db, files, progress=progress)
+        try:
+            ingest_paths(db, files, progress=progress, jobs=args.jobs, timeout=args.timeout)
+        except KeyboardInterrupt:
+            print("docparse: đã dừng; các tệp đã ghi vẫn ở trong sổ, tệp đang đọc dở không được ghi",
+                  file=sys.stderr)
+            return 130
     n = db.execute("SELECT count(*) FROM documents").fetchone()[0]
     print(f"{counts['created']} tệp mới, {counts['existing']} tệp đã có, {counts['error']} tệp lỗi; "
           f"sổ {db_path(args.db)} có {n} văn bản", file=sys.stderr)
@@ -116,6 +127,8 @@ def cmd_eval(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .workers import default_size
+
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["eval"]:
         return cmd_eval(argv[1:])
@@ -130,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="+", help="files or folders")
     p.add_argument("--db", help=db_help)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-j", "--jobs", type=int, default=default_size(),
+                   help="worker processes parsing in parallel, each file under a time limit and a memory cap "
+                        f"(default: one per core, {default_size()}); 0 = parse in this process, no limits")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds per file before its parse is stopped (default: $DOCPARSE_PARSE_TIMEOUT, else 180)")
     p = sub.add_parser("reparse", help="re-extract every stored original with the current rules")
     p.add_argument("--db", help=db_help)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -138,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     args = ap.parse_args(argv)
+    if getattr(args, "jobs", 0) < 0:
+        ap.error("--jobs: 0 or more")
     commands = {"parse": cmd_parse, "ingest": cmd_ingest, "reparse": cmd_reparse, "serve": cmd_serve}
     return commands[args.cmd](args)
 

@@ -154,6 +154,8 @@ def _read(data: bytes, filename: str, max_bytes: int, max_pages: int) -> SourceD
         from .pdf import read_pdf
 
         return read_pdf(data, max_pages=max_pages)
+    from .safety import check_package  # zip bombs, hostile XML: refused before any .docx/.odt reader
+    check_package(data, fmt)
     if fmt == "docx":
         from .docx import read_docx
 

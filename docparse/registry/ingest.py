@@ -4,6 +4,13 @@ The original is content-addressed (SHA-256): the same bytes uploaded twice
 give back the record made the first time. Each file is one transaction: a
 parse that fails, or a write that fails half-way, leaves nothing behind,
 and the next file of the batch goes on.
+
+Parsing and storing are two steps: :func:`extract` turns bytes into the rows
+to store (run in this process, or in a worker of :mod:`docparse.workers`
+under a time limit and a memory cap), and the writes always happen in the
+calling process, one transaction per file. A batch (:func:`ingest_paths` with
+``jobs``) parses on every core while the files are written in the order
+given, so the ids a batch gets do not depend on which worker finished first.
 """
 
 from __future__ import annotations
@@ -11,10 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -23,8 +31,21 @@ from ..readers import ReadError
 from .documents import body_of, extraction_of, now
 from .store import delete_document, write_document
 
+if TYPE_CHECKING:
+    from ..workers import Pool
+
 #: Largest upload accepted (the readers cap what they parse; this caps what is stored).
 MAX_UPLOAD = 50 * 1024 * 1024
+#: A batch reads and parses files in chunks of at most this many files and bytes (two chunks are held).
+AHEAD_FILES = 256
+AHEAD_BYTES = 128 * 1024 * 1024
+
+#: What a file name's suffix promises, by the format the content was read as.
+_SUFFIX_FORMATS = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".odt": "odt", ".rtf": "rtf",
+                   ".txt": "txt", ".md": "txt", ".png": "image", ".jpg": "image", ".jpeg": "image",
+                   ".tif": "image", ".tiff": "image"}
+_FORMAT_NAMES = {"pdf": "PDF", "docx": "Word .docx", "doc": "Word .doc", "odt": "OpenDocument .odt",
+                 "rtf": "RTF", "txt": "văn bản thuần", "image": "ảnh"}
 
 
 @dataclass
@@ -41,6 +62,38 @@ class IngestResult:
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "status": self.status, "sha256": self.sha256,
                 "documents": self.documents, "warnings": self.warnings, "error": self.error}
+
+
+@dataclass
+class Extraction:
+    """What a file gave, as the registry stores it: per document its extraction and body text.
+
+    This, not the :class:`~docparse.model.ParsedFile`, is what a worker sends
+    back: JSON-shaped and a fraction of the size, and the conversion runs on
+    the worker's core.
+    """
+
+    format: str
+    warnings: list[str]
+    documents: list[tuple[dict[str, Any], str]]
+
+
+#: Bytes and a (safe) file name in, an :class:`Extraction` out, or :class:`ReadError`.
+Extractor = Callable[[bytes, str], Extraction]
+
+
+def extract(data: bytes, filename: str) -> Extraction:
+    """Parse in this process (a worker runs exactly this)."""
+    parsed = parse_bytes(data, filename)
+    return Extraction(parsed.format, list(parsed.warnings),
+                      [(extraction_of(d), body_of(d)) for d in parsed.documents])
+
+
+def pooled(pool: Pool, timeout: float | None = None) -> Extractor:
+    """An extractor running :func:`extract` in ``pool`` (time limit, memory cap)."""
+    def run(data: bytes, filename: str) -> Extraction:
+        return pool.call(extract, data, filename, timeout=timeout)  # type: ignore[no-any-return]
+    return run
 
 
 def sha256_of(data: bytes) -> str:
@@ -61,55 +114,216 @@ def safe_name(filename: str) -> str:
     return name[:200] or "tep-khong-ten"
 
 
-def ingest_bytes(db: sqlite_utils.Database, data: bytes, filename: str) -> IngestResult:
-    """Register one file. Never raises for a bad file: the result carries the error."""
-    name = safe_name(filename)
+def too_big_message(size: int) -> str:
+    return f"Tệp quá lớn ({size / 2**20:.0f} MB); giới hạn là {MAX_UPLOAD / 2**20:.0f} MB"
+
+
+def _precheck(db: sqlite_utils.Database, data: bytes, name: str) -> IngestResult | str:
+    """A result for a file that needs no parse (empty, too big, already stored), else its SHA-256."""
     if not data:
         return IngestResult(name, "error", error="Tệp rỗng (0 byte)")
     if len(data) > MAX_UPLOAD:
-        return IngestResult(name, "error", error=f"Tệp quá lớn ({len(data) / 2**20:.0f} MB); "
-                                                  f"giới hạn là {MAX_UPLOAD / 2**20:.0f} MB")
+        return IngestResult(name, "error", error=too_big_message(len(data)))
     sha = sha256_of(data)
-    if db.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha]).fetchone():
+    if _stored(db, sha):
         return IngestResult(name, "existing", sha, _summaries(db, sha))
+    return sha
+
+
+def _stored(db: sqlite_utils.Database, sha: str) -> bool:
+    return db.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha]).fetchone() is not None
+
+
+def _suffix_warning(name: str, fmt: str) -> list[str]:
+    """A name promising another format than the content ("x.docx" holding a PDF): read by content, said so."""
+    promised = _SUFFIX_FORMATS.get(Path(name).suffix.lower())
+    if promised is None or promised == fmt or fmt not in _FORMAT_NAMES:
+        return []
+    return [f"Đuôi tệp {Path(name).suffix} không khớp nội dung ({_FORMAT_NAMES[fmt]}): đã đọc theo nội dung"]
+
+
+def _extracted(name: str, sha: str, extractor: Extractor, data: bytes) -> IngestResult | Extraction:
     try:
-        parsed = parse_bytes(data, name)
+        return extractor(data, name)
     except ReadError as e:
         return IngestResult(name, "error", sha, error=e.message)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a batch
         return IngestResult(name, "error", sha, error=f"Lỗi khi phân tích tệp ({type(e).__name__})")
-    if not parsed.documents:
+
+
+def _store(db: sqlite_utils.Database, data: bytes, name: str, sha: str,
+           got: IngestResult | Extraction) -> IngestResult:
+    """Write one parsed file in one transaction (or report why not)."""
+    if isinstance(got, IngestResult):
+        return got
+    if _stored(db, sha):  # the same bytes earlier in this batch
+        return IngestResult(name, "existing", sha, _summaries(db, sha))
+    if not got.documents:
         return IngestResult(name, "error", sha, error="Không nhận ra văn bản nào trong tệp")
+    warnings = [*got.warnings, *_suffix_warning(name, got.format)]
     conn = db.conn
     try:
         with conn:  # one transaction per file: all of it lands, or none
             conn.execute(
                 "INSERT INTO files (sha256, name, size, format, data, added_at, warnings) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [sha, name, len(data), parsed.format, data, now(),
-                 json.dumps(parsed.warnings, ensure_ascii=False)])
-            for seq, doc in enumerate(parsed.documents):
-                write_document(db, sha256=sha, seq=seq, extracted=extraction_of(doc), body=body_of(doc))
+                [sha, name, len(data), got.format, data, now(), json.dumps(warnings, ensure_ascii=False)])
+            for seq, (extracted, body) in enumerate(got.documents):
+                write_document(db, sha256=sha, seq=seq, extracted=extracted, body=body)
     except Exception as e:  # noqa: BLE001 - rolled back; reported as this file's error
         return IngestResult(name, "error", sha, error=f"Không lưu được tệp vào sổ ({type(e).__name__})")
-    return IngestResult(name, "created", sha, _summaries(db, sha), list(parsed.warnings))
+    return IngestResult(name, "created", sha, _summaries(db, sha), warnings)
+
+
+def ingest_bytes(db: sqlite_utils.Database, data: bytes, filename: str,
+                 extractor: Extractor = extract) -> IngestResult:
+    """Register one file. Never raises for a bad file: the result carries the error.
+
+    ``extractor`` parses (default: in this process); the service passes
+    :func:`pooled` so that a parse runs under the worker pool's limits.
+    """
+    name = safe_name(filename)
+    checked = _precheck(db, data, name)
+    if isinstance(checked, IngestResult):
+        return checked
+    return _store(db, data, name, checked, _extracted(name, checked, extractor, data))
+
+
+def _load(path: Path) -> tuple[bytes, str] | IngestResult:
+    """A file's bytes, or the error a clerk sees; a file over the cap is never read."""
+    name = safe_name(path.name)
+    try:
+        size = path.stat().st_size
+        if size > MAX_UPLOAD:
+            return IngestResult(name, "error", error=too_big_message(size))
+        with path.open("rb") as fh:
+            data = fh.read(MAX_UPLOAD + 1)
+    except OSError as e:
+        return IngestResult(name, "error", error=f"Không đọc được tệp: {e.strerror or e}")
+    return data, name
 
 
 def ingest_paths(db: sqlite_utils.Database, paths: Iterable[Path],
-                 progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
-    """Ingest files one by one (one transaction each); ``progress`` hears of each result."""
+                 progress: Callable[[IngestResult], None] | None = None, *,
+                 jobs: int = 0, timeout: float | None = None) -> list[IngestResult]:
+    """Ingest files (one transaction each, in the order given); ``progress`` hears of each result.
+
+    ``jobs`` = 0 parses in this process, without limits. ``jobs`` ≥ 1 parses in
+    that many worker processes (:class:`docparse.workers.Pool`, started only if
+    some file needs parsing), each file under ``timeout`` seconds (default:
+    the pool's) and the workers' memory cap; the database writes stay here.
+    """
+    paths = list(paths)
     out: list[IngestResult] = []
-    for p in paths:
-        try:
-            data = p.read_bytes()
-        except OSError as e:
-            res = IngestResult(safe_name(p.name), "error", error=f"Không đọc được tệp: {e.strerror or e}")
-        else:
-            res = ingest_bytes(db, data, p.name)
+
+    def emit(res: IngestResult) -> None:
         out.append(res)
         if progress:
             progress(res)
+
+    if jobs <= 0:
+        for p in paths:
+            loaded = _load(p)
+            emit(loaded if isinstance(loaded, IngestResult) else ingest_bytes(db, *loaded))
+        return out
+    _Batch(db, min(jobs, max(1, len(paths))), timeout, emit).run(paths)
     return out
+
+
+class _Batch:
+    """A batch on worker processes: parsed a chunk ahead, largest files first, written strictly in order.
+
+    Files are taken in chunks of consecutive paths (at most
+    :data:`AHEAD_FILES` files and :data:`AHEAD_BYTES` bytes). A chunk's parses
+    are queued largest file first: a long file started last would leave the
+    other cores idle at the end of the batch. Chunk k is written, in input
+    order, while chunk k + 1 parses, so at most two chunks are held in memory.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, jobs: int, timeout: float | None,
+                 emit: Callable[[IngestResult], None]) -> None:
+        self.db, self.jobs, self.timeout, self.emit = db, jobs, timeout, emit
+        self.pool: Pool | None = None
+        self.threads: ThreadPoolExecutor | None = None
+        self.parsing: dict[str, Future[IngestResult | Extraction]] = {}  # sha -> parse, for repeats
+
+    def run(self, paths: list[Path]) -> None:
+        try:
+            held: list[_Item] = []
+            for chunk in _chunks(paths):
+                started = self._start(chunk)
+                self._write(held)
+                held = started
+            self._write(held)
+        finally:
+            if self.pool is not None:
+                self.pool.close()
+            if self.threads is not None:
+                self.threads.shutdown(wait=True, cancel_futures=True)
+
+    def _start(self, chunk: list[Path]) -> list[_Item]:
+        """Read a chunk and queue its parses, largest first; its items in input order."""
+        items = [self._read(p) for p in chunk]
+        for i in sorted(range(len(items)), key=lambda i: -len(items[i][1])):
+            name, data, sha, parse = items[i]
+            if parse is None:
+                fut = self.parsing.get(sha)
+                if fut is None:
+                    fut = self.parsing[sha] = self._submit(data, name, sha)
+                items[i] = (name, data, sha, fut)
+        return items
+
+    def _read(self, path: Path) -> _Item:
+        loaded = _load(path)
+        if isinstance(loaded, IngestResult):
+            return loaded.file, b"", "", loaded
+        data, name = loaded
+        checked = _precheck(self.db, data, name)
+        if isinstance(checked, IngestResult):
+            return name, b"", "", checked
+        return name, data, checked, None
+
+    def _submit(self, data: bytes, name: str, sha: str) -> Future[IngestResult | Extraction]:
+        if self.pool is None:
+            from ..workers import Pool
+
+            self.pool = Pool(self.jobs, timeout=self.timeout, warm_up=False)  # the first parse loads the models
+            self.threads = ThreadPoolExecutor(self.jobs, thread_name_prefix="docparse-ingest")
+        assert self.threads is not None
+        return self.threads.submit(_extracted, name, sha, pooled(self.pool, self.timeout), data)
+
+    def _write(self, items: list[_Item]) -> None:
+        for name, data, sha, parse in items:
+            if isinstance(parse, IngestResult):
+                self.emit(parse)
+                continue
+            assert parse is not None
+            got = parse.result()
+            if isinstance(got, IngestResult):
+                got = IngestResult(name, got.status, got.sha256, got.documents, got.warnings, got.error)
+            self.emit(_store(self.db, data, name, sha, got))
+
+
+#: A file of a batch: name, bytes, SHA-256, and its parse (a result already, when none is needed).
+_Item = tuple[str, bytes, str, "Future[IngestResult | Extraction] | IngestResult | None"]
+
+
+def _chunks(paths: list[Path]) -> Iterator[list[Path]]:
+    """Consecutive paths, at most AHEAD_FILES of them and AHEAD_BYTES on disk (a file over it alone)."""
+    chunk: list[Path] = []
+    size = 0
+    for p in paths:
+        try:
+            n = min(p.stat().st_size, MAX_UPLOAD + 1)
+        except OSError:
+            n = 0
+        if chunk and (len(chunk) >= AHEAD_FILES or size + n > AHEAD_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(p)
+        size += n
+    if chunk:
+        yield chunk
 
 
 def file_row(db: sqlite_utils.Database, sha: str) -> dict[str, Any] | None:

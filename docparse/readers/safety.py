@@ -1,0 +1,156 @@
+"""Checks on a zip-based document (.docx, .odt) before a reader opens it.
+
+A .docx or .odt is a zip of XML parts, and both layers can be turned into a
+weapon that costs a few kilobytes to send:
+
+* a **zip bomb**: a member that inflates to gigabytes (deflate reaches about
+  1000:1), or thousands of members, or many members sharing one compressed
+  stream. python-docx inflates *every* part into memory when it opens the
+  package, so the caps apply to the whole archive, not only to the parts
+  read. Python's :mod:`zipfile` never inflates a member past the size
+  declared in the central directory (and checks its CRC), so caps on the
+  declared sizes are caps on what any reader will actually inflate;
+* **XML** that is deeply nested (a recursive reader overflows its stack;
+  libxml2 stops at 256 levels anyway, with an unreadable message) or that
+  declares entities ("billion laughs": ten nested entities expanding to
+  gigabytes). Office Open XML and OpenDocument never use a DTD, so any
+  ``<!DOCTYPE`` is refused outright rather than expanded with limits.
+
+The XML scan is a streaming pass of the standard library's expat with three
+handlers: a DOCTYPE or entity declaration stops it before any expansion, and
+the element depth is counted. This is what defusedxml does for entities
+(handlers on expat that raise), plus the depth count it does not have, so no
+dependency is added for it. Memory stays flat: members are fed in chunks.
+
+Only our own limits are reported here; a member that is merely malformed
+(bad XML, bad CRC) is left to the reader, which knows whether it needs that
+part and says so in its own words.
+"""
+
+from __future__ import annotations
+
+import io
+import xml.parsers.expat
+import zipfile
+
+#: More members than this is not a document (the corpus: 10 to 26).
+MAX_MEMBERS = 2000
+#: One member inflated (the largest corpus document.xml: under 1 MB).
+MAX_MEMBER_BYTES = 100 * 1024 * 1024
+#: All members inflated: python-docx holds them all in memory at once.
+MAX_TOTAL_BYTES = 300 * 1024 * 1024
+#: Inflated / compressed, for members above :data:`RATIO_FLOOR` (the corpus: 32:1 at most).
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
+#: Element nesting; libxml2 (lxml, python-docx) refuses deeper documents itself.
+MAX_XML_DEPTH = 256
+
+_CHUNK = 256 * 1024
+_XML_SUFFIXES = (".xml", ".rels")
+
+__all__ = ["MAX_MEMBERS", "MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO", "MAX_XML_DEPTH",
+           "check_package", "check_zip", "check_xml"]
+
+
+def _mb(n: float) -> str:
+    return f"{n / (1024 * 1024):,.0f} MB"
+
+
+def _error(message: str, detail: str):  # type: ignore[no-untyped-def]
+    from . import ReadError  # the package imports this module lazily: no cycle at import time
+
+    return ReadError(message, detail=detail)
+
+
+def check_package(data: bytes, fmt: str) -> None:
+    """Run :func:`check_zip` on a .docx or .odt (``fmt`` from ``detect_format``); other formats pass."""
+    if fmt in ("docx", "odt"):
+        check_zip(data)
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse a zip whose members are too many, too big, too compressed, encrypted, or whose XML is hostile.
+
+    Raises :class:`~docparse.readers.ReadError`; returns quietly for an archive
+    it cannot open (the reader reports that one).
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise _error(f"Tệp nén có quá nhiều thành phần ({len(infos):,}; giới hạn {MAX_MEMBERS:,}) "
+                         "— không phải văn bản bình thường", detail=f"zip members: {len(infos)}")
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise _error("Tệp có thành phần được mã hóa (đặt mật khẩu) — không đọc được",
+                             detail=f"encrypted member {info.filename!r}")
+            size = info.file_size
+            total += size
+            if size > MAX_MEMBER_BYTES:
+                raise _error(f"Tệp giải nén ra quá lớn ({_mb(size)} trong một thành phần; giới hạn "
+                             f"{_mb(MAX_MEMBER_BYTES)}) — có thể là bom nén (zip bomb)",
+                             detail=f"{info.filename!r}: {size} bytes inflated")
+            if size > RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1):
+                ratio = size / max(info.compress_size, 1)
+                raise _error(f"Tỉ lệ nén bất thường ({ratio:,.0f}:1; giới hạn {MAX_RATIO}:1) "
+                             "— có thể là bom nén (zip bomb)", detail=f"{info.filename!r}: ratio {ratio:.0f}")
+        if total > MAX_TOTAL_BYTES:
+            raise _error(f"Tệp giải nén ra quá lớn ({_mb(total)}; giới hạn {_mb(MAX_TOTAL_BYTES)}) "
+                         "— có thể là bom nén (zip bomb)", detail=f"total inflated {total} bytes")
+        for info in infos:
+            if info.filename.lower().endswith(_XML_SUFFIXES) and not info.is_dir():
+                try:
+                    with zf.open(info) as member:
+                        check_xml(member, info.filename)
+                except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+                    continue  # a damaged member: the reader decides whether it matters
+
+
+class _Hostile(Exception):
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.message, self.detail = message, detail
+
+
+def check_xml(stream: io.RawIOBase | io.BufferedIOBase | zipfile.ZipExtFile, name: str = "") -> None:
+    """Stream one XML part through expat: no DOCTYPE or entity declarations, depth at most :data:`MAX_XML_DEPTH`.
+
+    Raises :class:`~docparse.readers.ReadError` for those; a syntax error is
+    not ours to report and ends the scan quietly.
+    """
+    parser = xml.parsers.expat.ParserCreate()
+    depth = 0
+
+    def start(_tag: str, _attrs: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _Hostile(f"Cấu trúc XML lồng quá sâu (hơn {MAX_XML_DEPTH} tầng) — tệp hỏng hoặc độc hại",
+                           f"{name}: depth > {MAX_XML_DEPTH}")
+
+    def end(_tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_args: object) -> None:
+        raise _Hostile("Tệp chứa khai báo DTD/thực thể XML (văn bản Word/ODF không có) — có thể là tệp độc hại",
+                       f"{name}: DOCTYPE / entity declaration")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.UnparsedEntityDeclHandler = doctype
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        while chunk := stream.read(_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Hostile as e:
+        raise _error(e.message, e.detail) from None
+    except xml.parsers.expat.ExpatError:
+        return
