@@ -56,7 +56,7 @@ def _too_large() -> HTTPException:
                               f"mỗi tệp tối đa {MAX_UPLOAD // 2**20} MB")
 
 
-class _CappedUpload(APIRoute):
+class CappedUpload(APIRoute):
     """The upload route, with the body capped at :data:`MAX_REQUEST` before the form parser sees it.
 
     The form parser spools every byte it is sent (to disk past 1 MB) before
@@ -89,7 +89,7 @@ class _CappedUpload(APIRoute):
         return capped
 
 
-def _extract_in_worker(data: bytes, name: str) -> Extraction:
+def extract_in_worker(data: bytes, name: str) -> Extraction:
     """Parse an upload in the service's worker pool: under its time limit and memory cap."""
     return workers.shared_pool().call(extract, data, name)  # type: ignore[no-any-return]
 
@@ -106,14 +106,14 @@ async def upload(db: DB, caller: Annotated[Caller, Depends(require_key)],
         if len(data) > MAX_UPLOAD:
             results.append(IngestResult(name, "error", error=too_big_message(len(data))))
             continue
-        results.append(await run_in_threadpool(ingest_bytes, db, data, name, _extract_in_worker))
+        results.append(await run_in_threadpool(ingest_bytes, db, data, name, extract_in_worker))
     statuses = {r.status for r in results}
     code = 201 if "created" in statuses else 200 if "existing" in statuses else 422
     return JSONResponse(status_code=code, content={"results": [r.to_json() for r in results]})
 
 
 router.add_api_route(
-    "/documents", upload, methods=["POST"], route_class_override=_CappedUpload, tags=["văn bản"],
+    "/documents", upload, methods=["POST"], route_class_override=CappedUpload, tags=["văn bản"],
     status_code=201, summary="Tải lên một hoặc nhiều tệp văn bản",
     description="Mỗi tệp được lưu nguyên bản (theo SHA-256), phân tích và ghi vào sổ trong một giao "
                 "dịch riêng: tệp lỗi không làm dừng các tệp khác và không để lại dữ liệu dở dang. "

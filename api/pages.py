@@ -51,6 +51,7 @@ from . import pages_tracker
 from . import pages_view as v
 from .app import get_db
 from .auth import KEYS_ENV, SESSION_COOKIE, Caller, caller_of_key, caller_of_session, session_token
+from .documents import CappedUpload, extract_in_worker
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -176,9 +177,12 @@ def home(request: Request, db: DB,
                   max_mb=MAX_UPLOAD // 2**20, uploaded=None)
 
 
-@router.post("/upload", response_class=HTMLResponse)
 async def upload_form(request: Request, db: DB) -> HTMLResponse:
-    """The upload form without the script: store the files, then show their results on the home page."""
+    """The upload form without the script: store the files, then show their results on the home page.
+
+    The same limits as the API's upload: the request capped before the form
+    parser reads it, each file parsed in the worker pool under its time limit.
+    """
     caller = _caller(request)
     form = await request.form()
     files = [f for f in form.getlist("files") if isinstance(f, StarletteUpload)]
@@ -193,13 +197,17 @@ async def upload_form(request: Request, db: DB) -> HTMLResponse:
             res = IngestResult(safe_name(f.filename or ""), "error",
                                error=f"Tệp quá lớn; giới hạn là {MAX_UPLOAD // 2**20} MB")
         else:
-            res = await run_in_threadpool(ingest_bytes, db, data, f.filename or "")
+            res = await run_in_threadpool(ingest_bytes, db, data, f.filename or "", extract_in_worker)
         results.append(res.to_json())
     found = _documents_list(db, False, 1)
     return render(request, "home.html", nav="home", list="recent", docs=found["results"],
                   paging=_page_links(request, found["total"], 1, PAGE_SIZE),
                   review_total=_review_count(db), max_mb=MAX_UPLOAD // 2**20,
                   uploaded=results)
+
+
+router.add_api_route("/upload", upload_form, methods=["POST"], response_class=HTMLResponse,
+                     route_class_override=CappedUpload)
 
 
 # ---------------------------------------------------------------- search

@@ -243,6 +243,15 @@ def test_upload_form_without_script_reports_each_file(clerk: TestClient) -> None
     assert page.count("Không đọc được tệp này") == 2
 
 
+def test_upload_form_refuses_an_oversized_request_before_reading_it(clerk: TestClient) -> None:
+    from api.documents import MAX_REQUEST
+
+    body = b"x" * 1024
+    r = clerk.post("/upload", content=body, headers={"Content-Type": "multipart/form-data; boundary=b",
+                                                     "Content-Length": str(MAX_REQUEST + 1)})
+    assert r.status_code == 413 and "quá lớn" in r.text
+
+
 # ---------------------------------------------------------------- search
 
 
