@@ -907,3 +907,73 @@ def find_law_titles(text: str, titles: dict[str, str], taken: list[tuple[int, in
         out.append(Citation(span=(s, e), doc_type="Bộ luật" if key.startswith("bo luat") else "Luật",
                             number=None, title=titles[key], text=text[s:e], via="title"))
     return out
+
+
+# ------------------------------------------------------------- OCR repairs
+
+
+@cache
+def _ocr_rules() -> dict[str, Any]:
+    raw = _rules().raw.get("ocr", {})
+    words = sorted((fold(str(w)) for w in raw.get("number_words", [])), key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    types = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(_rules().type_names, key=len, reverse=True))
+    return {
+        "year": re.compile(raw["year_split_re"]),
+        "seq": re.compile(raw["seq_split_re"].replace("{number_words}", alt)),
+        "glued": re.compile(raw["seq_glued_re"]),
+        "group": re.compile(raw["group_split_re"]),
+        "hyphen": re.compile(raw["lost_hyphen_re"]),
+        "type_before": re.compile(rf"(?<![a-z])(?:{types})\s*$"),
+    }
+
+
+def _known_group(key: str) -> bool:
+    r = _rules()
+    return key in r.bodies_fold or key in r.abbr_fold
+
+
+def repair_ocr_numbers(text: str) -> list[tuple[int, int, str]]:
+    """Numbers of a scan put back together: ``(start, end, new)`` replacements in ``text``.
+
+    For text read through the restorer only (``rules/references.yaml`` ``ocr``):
+    "96/201 7/NĐ-CP" → "96/2017/NĐ-CP", "Quyết định 56 6 78/QĐ-BT P" →
+    "Quyết định số 678/QĐ-BTP", "Quyết định 562168 /QĐ-BTP" → "Quyết định số
+    2168 /QĐ-BTP", "87/2020/NĐ CP" → "87/2020/NĐ-CP" (a line break for the
+    hyphen keeps its place: "NĐ-" / "CP"). A repair is made only where the
+    repaired number is one of the standard's shapes.
+    """
+    f = fold(text)
+    if len(f) != len(text) or "/" not in f:
+        return []
+    o = _ocr_rules()
+    reps: list[tuple[int, int, str]] = []
+    for m in o["year"].finditer(f):
+        if len(m["a"]) + len(m["b"]) == 4:
+            reps.append((m.start(), m.end(), text[m.start("a"):m.end("a")] + text[m.start("b"):m.end("b")]))
+    for m in o["seq"].finditer(f):
+        digits = m["seq"].replace(" ", "")
+        word_is_digits = not m["so"][:1].isalpha()
+        if len(digits) > 5 or word_is_digits and not o["type_before"].search(f, 0, m.start()):
+            continue
+        so = "số" if word_is_digits or fold(text[m.start("so"):m.end("so")]) != "so" else text[m.start("so"):m.end("so")]
+        reps.append((m.start("so"), m.end("so"), so))
+        reps.append((m.start("seq"), m.end("seq"), digits))
+    for m in o["glued"].finditer(f):
+        if o["type_before"].search(f, 0, m.start()):
+            reps.append((m.start("so"), m.end("so"), "số "))
+    for m in o["group"].finditer(f):
+        joined = m["a"] + m["b"]
+        if _known_group(joined) and not _known_group(m["b"]):
+            reps.append((m.start(), m.end(), text[m.start("a"):m.end("a")] + text[m.start("b"):m.end("b")]))
+    for m in o["hyphen"].finditer(f):
+        if m["a"] in _rules().abbr_fold and m["b"] in _rules().bodies_fold:
+            abbr = _fix_group(text[m.start("a"):m.end("a")])
+            end = m.end("gap") if m["gap"] == " " else m.end("a")  # a line break stays, after the hyphen
+            reps.append((m.start("a"), end, abbr + "-"))
+    reps.sort()
+    out: list[tuple[int, int, str]] = []
+    for rep in reps:  # the first of overlapping repairs wins
+        if not out or rep[0] >= out[-1][1]:
+            out.append(rep)
+    return out

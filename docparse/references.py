@@ -30,7 +30,7 @@ from .model import Header, Line, Reference
 from .normalize import collapse_ws, fold, normalize_text
 from .spans import Loc, Traced
 
-__all__ = ["extract_references", "paragraph_relations", "RELATIONS"]
+__all__ = ["extract_references", "paragraph_relations", "stronger", "RELATIONS"]
 
 RELATIONS = ("transmits", "basis", "implements", "attached_to", "mentions")
 
@@ -95,9 +95,13 @@ def _cfg() -> _Cfg:
     )
 
 
-def _stronger(a: str, b: str) -> str:
+def stronger(a: str, b: str) -> str:
+    """The stronger of two relations (GOLD.md order)."""
     rank = _cfg().rank
     return a if rank.get(a, 99) <= rank.get(b, 99) else b
+
+
+_stronger = stronger
 
 
 # ------------------------------------------------------------ relations

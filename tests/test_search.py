@@ -53,6 +53,11 @@ DOCS = {
         "SỞ NỘI VỤ TỈNH HÀ GIANG\n" + HEADER + "Số: 88/BC-SNV\nHà Giang, ngày 15 tháng 4 năm 2018\nBÁO CÁO\n"
         "Kết quả kiểm kê tài sản năm 2018\nKính gửi: Ủy ban nhân dân tỉnh.\n"
         "Kiểm kê hồ tích nước của Sở; lưu trữ sổ hộ tịch cũ tại kho.\n"),
+    # signed with the day left blank: dated "2020-10"
+    "cv31.txt": (
+        "SỞ XÂY DỰNG TỈNH YÊN BÁI\n" + HEADER + "Số: 31/SXD-QLN\nYên Bái, ngày      tháng 10 năm 2020\n"
+        "V/v rà soát quỹ nhà ở công vụ\nKính gửi: Các phòng thuộc Sở.\n"
+        "Đề nghị các phòng rà soát quỹ nhà ở công vụ và báo cáo Sở.\n"),
 }
 
 

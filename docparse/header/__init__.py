@@ -61,12 +61,21 @@ def extract_header(seg: Segment) -> Header:
     return h
 
 
+#: A note on a :class:`Segment` whose lines the pipeline already respelled (a scan read
+#: through the restorer): its values are not restored a second time.
+RESPELLED = "respelled"
+
+
 def _restore_spelling(seg: Segment, h: Header) -> None:
     """OCR text that lost its diacritics: give the values their spelling back.
 
     Decided once per document (a measurable share of OCR-looking syllables),
-    so that a clean document is never touched.
+    so that a clean document is never touched. The pipeline respells a whole
+    scanned document before reading it (:data:`RESPELLED`); this is for
+    segments read on their own.
     """
+    if RESPELLED in seg.notes:
+        return
     sample = "\n".join(x.text for x in seg.lines[:80] if not x.blank)
     if not needs_restore(sample):
         return

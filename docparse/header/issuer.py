@@ -22,7 +22,10 @@ from .zone import header_lines
 
 @cache
 def _fields() -> list[list[str]]:
-    return sorted((fold(f).split() for f in rules.load("bodies")["fields"]), key=len, reverse=True)
+    """Word runs that never start a body: fields ("NỘI VỤ") and place names ("HẢI PHÒNG")."""
+    places = rules.load("places")
+    names = [*rules.load("bodies")["fields"], *places.get("provinces", []), *places.get("towns", [])]
+    return sorted((fold(f).split() for f in names), key=len, reverse=True)
 
 
 @cache
@@ -45,7 +48,7 @@ def split_bodies(text: str) -> list[str]:
     own = 0  # words of the current part beyond its head
     while i < len(words):
         if parts:
-            # A field's own words ("NỘI VỤ") may look like a head ("VỤ").
+            # A field's own words ("NỘI VỤ") or a place ("HẢI PHÒNG") may look like a head ("VỤ", "PHÒNG").
             field = next((f for f in _fields() if fw[i: i + len(f)] == f), None)
             if field:
                 parts[-1] += words[i: i + len(field)]

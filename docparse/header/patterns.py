@@ -94,7 +94,10 @@ def strip_marks_traced(text: Traced) -> Traced:
     return text.sub(_MARKS).collapse().strip()
 
 
-_MOTTO_WORDS = {"cong", "hoa", "xa", "hoi", "chu", "nghia", "viet", "nam"}
+#: The words of the motto's first line, in order (folded).
+_MOTTO_WORDS = ("cong", "hoa", "xa", "hoi", "chu", "nghia", "viet", "nam")
+#: The last word before a position, with ordinary spacing before the match (no column gap).
+_MOTTO_BEFORE = re.compile(r"(?:^|\s)(\w+)[ \t]{0,2}$")
 
 
 def motto_span(line: Line) -> int | None:
@@ -124,11 +127,17 @@ def _motto_span(text: str, fold_: str) -> int | None:
     before = line.text[:best].strip()
     if before and not is_upper_line(before, min_letters=1):
         return None  # the country's name inside a sentence, not the motto
-    head = line.fold[:best]
-    words = head.split()
-    while words and words[-1] in _MOTTO_WORDS:
-        words.pop()
-        best = head.rfind(" " + line.fold[:best].split()[len(words)]) + 1 if words else 0
+    # Walk back over the words of the motto printed before the match, in the
+    # motto's own order ("CỘNG HÒA XÃ" / "HỘI CHỦ NGHĨA VIỆT NAM"), never over
+    # a column gap: "TỈNH THANH HÓA      Độc lập" ends a province name in "hóa".
+    first = line.fold[best:].split()[0] if line.fold[best:].split() else ""
+    k = _MOTTO_WORDS.index(first) if first in _MOTTO_WORDS else 0
+    while k > 0:
+        m = _MOTTO_BEFORE.search(line.fold, 0, best)
+        if m is None or m.group(1) != _MOTTO_WORDS[k - 1]:
+            break
+        best = m.start(1)
+        k -= 1
     return best
 
 

@@ -22,8 +22,13 @@ def _year(header: Header) -> int | None:
     return int(d[:4]) if d and d[:4].isdigit() else None
 
 
-def extract_tasks(lines: list[Line], header: Header) -> tuple[list[Task], list[Responsibility]]:
-    """The tasks and responsibilities of one document's lines."""
+def extract_tasks(lines: list[Line], header: Header, *,
+                  respelled: bool = False) -> tuple[list[Task], list[Responsibility]]:
+    """The tasks and responsibilities of one document's lines.
+
+    ``respelled``: the pipeline already put the diacritics back into these
+    lines (a scan read through the restorer), so values are not restored again.
+    """
     # Imported here so that each stage module can be imported (and tested) on its own.
     from .build import build_task
     from .outline import build_outline
@@ -39,7 +44,7 @@ def extract_tasks(lines: list[Line], header: Header) -> tuple[list[Task], list[R
         raws = find_prose_tasks(root, lines)
     year = _year(header)
     # the header asked the same of the same sample: the answer is cached
-    ocr = needs_restore("\n".join(ln.text for ln in lines[:_OCR_SAMPLE] if not ln.blank))
+    ocr = not respelled and needs_restore("\n".join(ln.text for ln in lines[:_OCR_SAMPLE] if not ln.blank))
     tasks = [build_task(r, year=year, ocr=ocr) for r in raws]
     resolve_deadlines(tasks)
     return tasks, find_responsibilities(root, ocr=ocr)

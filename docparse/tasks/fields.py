@@ -53,6 +53,10 @@ def match_label(text: str, *, whole_line: str | None = None) -> tuple[str, str] 
     pat, owner = _label_re()
     f = fold(text)
     m = pat.match(f)
+    if m and m.group("more") and not m.group("colon"):
+        lost = _lost_colon(text, f)  # "Thời gian hoàn thành Quý IV/2024": the value, not more label
+        if lost:
+            return lost
     if m:
         name = owner[_key(m.group(1))]
         if m.group("more") and name not in ("funding", "body", "deadline", "product"):
@@ -65,6 +69,9 @@ def match_label(text: str, *, whole_line: str | None = None) -> tuple[str, str] 
     if fuzzy:
         name, end = fuzzy
         return name, text[end:].strip()
+    lost = _lost_colon(text, f)
+    if lost:
+        return lost
     if whole_line is not None:
         fw = fold(whole_line).strip().rstrip(":").strip()
         wl = _key(fw)
@@ -74,6 +81,27 @@ def match_label(text: str, *, whole_line: str | None = None) -> tuple[str, str] 
 
 
 _MIN_FUZZY = 78
+
+
+@cache
+def _lost_colon_re() -> re.Pattern[str]:
+    cfg = config()
+    labels = [x for name in cfg.get("lost_colon_fields", []) for x in cfg["fields"][name] if len(x.split()) >= 2]
+    return re.compile(rf"^\s*({fold_alternation(labels)})\s+(?=\S)")
+
+
+def _lost_colon(text: str, f: str) -> tuple[str, str] | None:
+    """A label whose colon the scan lost: "Sản phẩm Phương án triển khai ...".
+
+    Only the fields of ``lost_colon_fields`` (rules/tasks.yaml), by a label of
+    two words or more, and only when the value starts a new sentence (a
+    capital or a digit right after the label).
+    """
+    m = _lost_colon_re().match(f)
+    if not m or not (text[m.end()].isupper() or text[m.end()].isdigit()):
+        return None
+    _, owner = _label_re()
+    return owner[_key(m.group(1))], text[m.end():].strip()
 
 
 def _fuzzy_label(f: str) -> tuple[str, int] | None:
