@@ -125,7 +125,9 @@ CREATE TABLE IF NOT EXISTS tasks (
     fold TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS tasks_document ON tasks(document_id);
-CREATE INDEX IF NOT EXISTS tasks_due ON tasks(due);
+-- due ranges and states (overdue, due soon) read from the index alone, status included
+DROP INDEX IF EXISTS tasks_due;
+CREATE INDEX IF NOT EXISTS tasks_due_status ON tasks(due, status);
 -- the tracker's order: dated tasks first, by due date, then plan and position
 CREATE INDEX IF NOT EXISTS tasks_order ON tasks(due IS NULL, due, document_id, seq);
 CREATE INDEX IF NOT EXISTS tasks_status_order ON tasks(status, due IS NULL, due, document_id, seq);
@@ -140,7 +142,9 @@ CREATE TABLE IF NOT EXISTS task_units (
     name TEXT NOT NULL,
     pos INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS task_units_task ON task_units(task_id);
+-- "does this task charge the unit", answered from the index alone (the tracker's walk of a common unit)
+DROP INDEX IF EXISTS task_units_task;
+CREATE INDEX IF NOT EXISTS task_units_task_unit ON task_units(task_id, unit, role);
 CREATE INDEX IF NOT EXISTS task_units_unit ON task_units(unit, role);
 CREATE TABLE IF NOT EXISTS responsibilities (
     id INTEGER PRIMARY KEY,
