@@ -110,9 +110,23 @@ def test_title_type(text, expected):
     ("thành công và Quốc khánh nước Cộng hòa xã hội chủ nghĩa Việt Nam (02/9/1945 -", False),
     ("CHÍNH PHỦ NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM VÀ CHÍNH PHỦ NƯỚC CỘNG HÒA", False),
     ("Cường", False),
+    ("CỘNG", True),  # the motto broken after its first word
+    ("CONG", True),  # the same, OCR'd without marks
+    ("công", False),  # a wrapped sentence's last word ("cung cấp dịch vụ" / "công"), seed 004 scanned
+    ("Công", False),
 ])
 def test_motto(text, expected):
     assert is_motto(line(text)) is expected
+
+
+
+def test_a_lone_lower_case_cong_in_a_table_does_not_start_a_document() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH BẮC KẠN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 12/KH-UBND\nBắc Kạn, ngày 03 tháng 02 năm 2023\nKẾ HOẠCH\nChuyển đổi số năm 2023\n"
+            "I. NHIỆM VỤ\n1. Hoàn thiện hạ tầng để cung cấp dịch vụ\ncông\ntrực tuyến toàn trình\n"
+            "- Đơn vị chủ trì: Sở Thông tin và Truyền thông\n- Thời gian hoàn thành: Quý II/2023\n"
+            "2. Đào tạo kỹ năng số cho cán bộ, công chức\n- Đơn vị chủ trì: Sở Nội vụ\n")
+    assert len(split_documents(lines_from_text(text))) == 1
 
 
 # --------------------------------------------------------------- issuer

@@ -122,6 +122,11 @@ def _motto_span(text: str, fold_: str) -> int | None:
                 best = m.start()
     if best is None:
         return None
+    if len(line.fold.split()) == 1 and not is_upper_line(line.text, min_letters=1):
+        # The motto is printed in capitals; broken over lines, its first word may stand alone
+        # ("CỘNG" / "HÒA XÃ HỘI ..."). A lone lower-case "công" is a wrapped sentence's last word
+        # ("cung cấp dịch vụ" / "công" in a table cell), and must not start a new document.
+        return None
     if sum(c.isalpha() for c in line.text[end:]) > 12:
         return None  # the country's name inside a longer title or sentence
     before = line.text[:best].strip()
