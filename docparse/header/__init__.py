@@ -58,7 +58,20 @@ def extract_header(seg: Segment) -> Header:
                 src.set("issuer", ident.issuer, ident.locs.get("issuer", []))
             h.attached_to = h.attached_date = h.attached_issuer = None
     _restore_spelling(seg, h)
+    _respell_capitals(seg, h)
     return h
+
+
+def _respell_capitals(seg: Segment, h: Header) -> None:
+    """A subject printed in capitals, its OCR slips respelled from the document's own mentions
+    (:mod:`.capitals`)."""
+    from .capitals import respell_capitals
+
+    if h.subject:
+        new = respell_capitals(h.subject, seg.lines)
+        if new != h.subject:
+            h.sources.revalue("subject", h.subject, new)
+            h.subject = new
 
 
 #: A note on a :class:`Segment` whose lines the pipeline already respelled (a scan read

@@ -1,0 +1,95 @@
+"""Respelling a value printed in capitals from the document's own mentions printed in lower case.
+
+OCR reads stacked marks on capitals worst: a subject printed in bold capitals
+comes out "TÂM NHÌN" for "TẦM NHÌN", "XÁC THỤC" for "XÁC THỰC", even
+"THỰỤC", while the same words in the body's running text, printed in lower
+case, read right. A document repeats the words of its subject ("triển khai
+thực hiện", "tầm nhìn đến năm 2030"), so a word of a capitals value is given
+the spelling those mentions agree on, where:
+
+- a mention has the same neighbours (both, folded), so the word is the same
+  word in the same phrase, not a look-alike elsewhere;
+- no lower-case mention with those neighbours spells it as the value does;
+- the two spellings fold alike ("tâm"/"tầm"), or the value's is no Vietnamese
+  syllable at all and one letter from the mention's ("thựục"/"thực").
+
+The punctuation between two words is read the same way (OCR takes "," for
+";" on a bold line): the mentions' mark between the same two words wins.
+
+A clean document's capitals already spell its mentions, so nothing changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from rapidfuzz.distance import Levenshtein
+
+from ..model import Line
+from ..normalize import fold, is_upper_line
+from ..readers.quality import is_syllable
+
+_WORD = re.compile(r"\w+")
+#: Marks OCR confuses between two words; any other separator is left as printed.
+_MARKS = frozenset(",;.:")
+
+
+def _contexts(lines: list[Line]) -> tuple[dict[tuple[str, str], Counter[str]], dict[tuple[str, str], Counter[str]]]:
+    """In the lower-case lines: (previous word, next word), folded → the words printed between them,
+    and (word, next word), folded → the mark printed between them ("" for none)."""
+    words_at: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    marks_at: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for line in lines:
+        if line.blank or is_upper_line(line.text):
+            continue
+        found = list(_WORD.finditer(line.text))
+        for a, w, b in zip(found, found[1:], found[2:], strict=False):
+            if w.group().isalpha():
+                words_at[(fold(a.group()).lower(), fold(b.group()).lower())][w.group().lower()] += 1
+        for a, b in zip(found, found[1:], strict=False):
+            marks_at[(fold(a.group()).lower(), fold(b.group()).lower())][_mark(line.text[a.end():b.start()])] += 1
+    return words_at, marks_at
+
+
+def _mark(between: str) -> str:
+    return between.strip() if between.strip() in _MARKS else ""
+
+
+def _cased(word: str, like: str) -> str:
+    return word.upper() if like.isupper() else word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
+def _alike(value_word: str, mention: str) -> bool:
+    a, b = fold(value_word).lower(), fold(mention).lower()
+    return a == b or (not is_syllable(value_word.lower()) and Levenshtein.distance(a, b) <= 1)
+
+
+def respell_capitals(value: str, lines: list[Line]) -> str:
+    """``value`` (printed in capitals) with its misread words spelled as the document's lower-case mentions."""
+    if not value or not is_upper_line(value):
+        return value
+    words_at, marks_at = _contexts(lines)
+    words = list(_WORD.finditer(value))
+    edits: list[tuple[int, int, str]] = []
+    for prev, m, nxt in zip(words, words[1:], words[2:], strict=False):
+        w = m.group()
+        seen = words_at.get((fold(prev.group()).lower(), fold(nxt.group()).lower()))
+        if not w.isalpha() or not seen or seen[w.lower()]:
+            continue
+        best, _ = seen.most_common(1)[0]
+        if best != w.lower() and _alike(w, best):
+            edits.append((m.start(), m.end(), _cased(best, w)))
+    for a, b in zip(words, words[1:], strict=False):
+        between = value[a.end():b.start()]
+        mark = _mark(between)
+        seen = marks_at.get((fold(a.group()).lower(), fold(b.group()).lower()))
+        if not mark or not seen or seen[mark]:
+            continue
+        best, _ = seen.most_common(1)[0]
+        if best and best != mark:
+            at = a.end() + between.index(mark)
+            edits.append((at, at + 1, best))
+    for start, end, text in sorted(edits, reverse=True):
+        value = value[:start] + text + value[end:]
+    return value
