@@ -29,3 +29,14 @@ from docparse.lines import lines_from_text
 ])
 def test_respell_capitals(value: str, body: str, expected: str) -> None:
     assert respell_capitals(value, lines_from_text(body)) == expected
+
+
+def test_a_scanned_subject_in_lower_case_needs_two_mentions_besides_itself() -> None:
+    body = lines_from_text("Triển khai Cơ sở dữ liệu hộ tịch diện tư, đăng ký hộ tịch trực tuyến\n"
+                           "Xây dựng Cơ sở dữ liệu hộ tịch điện tử, đăng ký hộ tịch.\n"
+                           "Vận hành Cơ sở dữ liệu hộ tịch điện tử, đăng ký khai sinh.\n")
+    value = "Triển khai Cơ sở dữ liệu hộ tịch diện tư, đăng ký hộ tịch trực tuyến"
+    assert respell_capitals(value, body, scanned=True) == (
+        "Triển khai Cơ sở dữ liệu hộ tịch điện tử, đăng ký hộ tịch trực tuyến")
+    assert respell_capitals(value, body) == value  # not a scan: a lower-case value is as printed
+    assert respell_capitals(value, body[:2], scanned=True) == value  # one mention is not enough

@@ -63,12 +63,12 @@ def extract_header(seg: Segment) -> Header:
 
 
 def _respell_capitals(seg: Segment, h: Header) -> None:
-    """A subject printed in capitals, its OCR slips respelled from the document's own mentions
-    (:mod:`.capitals`)."""
+    """A subject printed in capitals (or any subject of a scan the pipeline respelled), its OCR slips
+    respelled from the document's own mentions (:mod:`.capitals`)."""
     from .capitals import respell_capitals
 
     if h.subject:
-        new = respell_capitals(h.subject, seg.lines)
+        new = respell_capitals(h.subject, seg.lines, scanned=RESPELLED in seg.notes)
         if new != h.subject:
             h.sources.revalue("subject", h.subject, new)
             h.subject = new

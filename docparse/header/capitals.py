@@ -35,20 +35,20 @@ _WORD = re.compile(r"\w+")
 _MARKS = frozenset(",;.:")
 
 
-def _contexts(lines: list[Line]) -> tuple[dict[tuple[str, str], Counter[str]], dict[tuple[str, str], Counter[str]]]:
-    """In the lower-case lines: (previous word, next word), folded → the words printed between them,
+def _contexts(texts: list[str]) -> tuple[dict[tuple[str, str], Counter[str]], dict[tuple[str, str], Counter[str]]]:
+    """In the lower-case texts: (previous word, next word), folded → the words printed between them,
     and (word, next word), folded → the mark printed between them ("" for none)."""
     words_at: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     marks_at: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for line in lines:
-        if line.blank or is_upper_line(line.text):
+    for text in texts:
+        if is_upper_line(text):
             continue
-        found = list(_WORD.finditer(line.text))
+        found = list(_WORD.finditer(text))
         for a, w, b in zip(found, found[1:], found[2:], strict=False):
             if w.group().isalpha():
                 words_at[(fold(a.group()).lower(), fold(b.group()).lower())][w.group().lower()] += 1
         for a, b in zip(found, found[1:], strict=False):
-            marks_at[(fold(a.group()).lower(), fold(b.group()).lower())][_mark(line.text[a.end():b.start()])] += 1
+            marks_at[(fold(a.group()).lower(), fold(b.group()).lower())][_mark(text[a.end():b.start()])] += 1
     return words_at, marks_at
 
 
@@ -65,11 +65,27 @@ def _alike(value_word: str, mention: str) -> bool:
     return a == b or (not is_syllable(value_word.lower()) and Levenshtein.distance(a, b) <= 1)
 
 
-def respell_capitals(value: str, lines: list[Line]) -> str:
-    """``value`` (printed in capitals) with its misread words spelled as the document's lower-case mentions."""
-    if not value or not is_upper_line(value):
+def respell_capitals(value: str, lines: list[Line], *, scanned: bool = False) -> str:
+    """``value`` (printed in capitals) with its misread words spelled as the document's lower-case mentions.
+
+    ``scanned``: the whole document was read from a scan, so a value in lower
+    case may be misread too; it is respelled the same way, its own printing
+    left out of the vote and the mentions needing to agree twice.
+    """
+    if not value:
         return value
-    words_at, marks_at = _contexts(lines)
+    texts = [x.text for x in lines if not x.blank]
+    words_at, marks_at = _contexts(texts)
+    least = 1
+    if not is_upper_line(value):
+        if not scanned:
+            return value
+        least = 2
+        own_words, own_marks = _contexts([value])
+        for key, c in own_words.items():
+            words_at[key] = words_at.get(key, Counter()) - c
+        for key, c in own_marks.items():
+            marks_at[key] = marks_at.get(key, Counter()) - c
     words = list(_WORD.finditer(value))
     edits: list[tuple[int, int, str]] = []
     for prev, m, nxt in zip(words, words[1:], words[2:], strict=False):
@@ -77,8 +93,8 @@ def respell_capitals(value: str, lines: list[Line]) -> str:
         seen = words_at.get((fold(prev.group()).lower(), fold(nxt.group()).lower()))
         if not w.isalpha() or not seen or seen[w.lower()]:
             continue
-        best, _ = seen.most_common(1)[0]
-        if best != w.lower() and _alike(w, best):
+        best, n = seen.most_common(1)[0]
+        if n >= least and best != w.lower() and _alike(w, best):
             edits.append((m.start(), m.end(), _cased(best, w)))
     for a, b in zip(words, words[1:], strict=False):
         between = value[a.end():b.start()]
@@ -86,8 +102,8 @@ def respell_capitals(value: str, lines: list[Line]) -> str:
         seen = marks_at.get((fold(a.group()).lower(), fold(b.group()).lower()))
         if not mark or not seen or seen[mark]:
             continue
-        best, _ = seen.most_common(1)[0]
-        if best and best != mark:
+        best, n = seen.most_common(1)[0]
+        if n >= least and best and best != mark:
             at = a.end() + between.index(mark)
             edits.append((at, at + 1, best))
     for start, end, text in sorted(edits, reverse=True):
