@@ -15,7 +15,8 @@ from .patterns import patterns
 
 _NUM = re.compile(r"\bs[o0-9]\s*:?\s*|\b(?=\d|/)")
 _DATE = re.compile(r"ng\w{0,2}y\s*(?P<d>\d{1,2})?\s*(?:th\w{1,3}ng|/)\s*(?P<m>\d{1,2})?\s*(?:n\w{1,2}m|/)\s*(?P<y>\d{4})")
-_ISSUER = re.compile(r"\bc\w{1,2}a\s+(?P<body>.+?)\s*\)?\s*$")
+#: "... của Bộ Tư pháp)": the body ends on a non-space, so trailing spaces are not backtracked over (cubic).
+_ISSUER = re.compile(r"\bc\w{1,2}a\s+(?P<body>\S(?:.*\S)?)[\s)]*$")
 
 
 @dataclass

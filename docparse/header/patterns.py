@@ -81,7 +81,9 @@ def _unambiguous_folds(names: list[str]) -> dict[str, str]:
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
 
-_MARKS = re.compile(r"^[\s*#_>\-–•+]+|[\s*_]+$")
+#: Leading and trailing marks; the trailing run is matched from its first character only (a lookbehind),
+#: which keeps a long run of spaces linear instead of retrying it from every position.
+_MARKS = re.compile(r"^[\s*#_>\-–•+]+|(?<![\s*_])[\s*_]+$")
 
 
 def strip_marks(text: str) -> str:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import io
 import xml.parsers.expat
 import zipfile
+import zlib
 
 #: More members than this is not a document (the corpus: 10 to 26).
 MAX_MEMBERS = 2000
@@ -106,6 +107,9 @@ def check_zip(data: bytes) -> None:
                 try:
                     with zf.open(info) as member:
                         check_xml(member, info.filename)
+                except zlib.error as e:  # the directory is sound, the compressed bytes are not
+                    raise _error("Tệp bị hỏng: một phần nội dung nén không giải nén được",
+                                 detail=f"{info.filename!r}: zlib: {e}") from None
                 except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
                     continue  # a damaged member: the reader decides whether it matters
 
@@ -152,5 +156,7 @@ def check_xml(stream: io.RawIOBase | io.BufferedIOBase | zipfile.ZipExtFile, nam
         parser.Parse(b"", True)
     except _Hostile as e:
         raise _error(e.message, e.detail) from None
+    except LookupError as e:  # an encoding no reader knows ("UTF-9"): the part cannot be read at all
+        raise _error("Tệp bị hỏng: một phần XML khai báo bảng mã không hợp lệ", f"{name}: {e}") from None
     except xml.parsers.expat.ExpatError:
         return

@@ -172,15 +172,19 @@ def _narrowest(periods: list[_Period]) -> list[_Period]:
     "Năm 2019 (quý IV/2019) đến năm 2025": the parenthesis narrows 2019 to its
     fourth quarter, so the range starts 2019-10-01.
     """
-    dated = [p for p in periods if p.lo and p.hi]
+    # distinct intervals only: a plan repeating "Năm 2023" on every line must not cost n² comparisons
+    dated = sorted({(p.lo, p.hi) for p in periods if p.lo and p.hi})  # type: ignore[type-var]
     out: list[_Period] = []
     seen: set[tuple[Any, ...]] = set()
+    wider: dict[tuple[Any, Any], bool] = {}
     for p in periods:
-        if p.lo and p.hi and any(
-            p.lo <= q.lo and q.hi <= p.hi and (q.lo, q.hi) != (p.lo, p.hi)  # type: ignore[operator]
-            for q in dated
-        ):
-            continue
+        if p.lo and p.hi:
+            span = (p.lo, p.hi)
+            if span not in wider:
+                wider[span] = any(p.lo <= lo and hi <= p.hi and (lo, hi) != span  # type: ignore[operator]
+                                  for lo, hi in dated)
+            if wider[span]:
+                continue
         key = (p.kind, p.lo, p.hi, p.open_start) if p.lo else (id(p),)
         if key not in seen:
             seen.add(key)
