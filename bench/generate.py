@@ -1236,7 +1236,249 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--batch", type=int, default=5000, help="documents per transaction")
     g.add_argument("--templates", nargs="+", default=list(DEFAULT_TEMPLATES),
                    help="folders or files of templates (default: %(default)s)")
+    g.add_argument("--from", dest="base", metavar="BASE",
+                   help="build by cloning the documents of the registry BASE (fast; for search benchmarks)")
+    g.add_argument("--sample", type=int, default=25_000, help="with --from: base documents to clone")
     args = ap.parse_args(argv)
-    summary = generate(args.db, args.docs, seed=args.seed, batch=args.batch, templates=args.templates)
+    if args.base:
+        summary = multiply(args.base, args.db, args.docs, seed=args.seed, sample=args.sample,
+                           batch=max(args.batch, 20_000))
+    else:
+        summary = generate(args.db, args.docs, seed=args.seed, batch=args.batch, templates=args.templates)
     print(json.dumps(summary.to_json(), ensure_ascii=False))
     return 0
+
+
+# ------------------------------------------------- large registries by cloning (search benchmarks)
+
+MULTIPLY_DOC = """\
+``python -m bench generate --db BIG --docs N --from BASE [--sample 25000]``: a registry of N
+documents for the search benchmarks, built in minutes from a registry BASE made the normal way.
+
+BASE is copied whole (documents, references, tasks, units; the original files' bytes and the
+parser's JSON are left out), then *clones* of a random sample of its documents are added until the
+registry holds N. A clone is a base document varied the way :func:`vary` varies a template,
+but with plain string replacements on the stored text instead of the parser's sites:
+
+- **number**: a new sequence number (the symbol kept), never twice for one issuer, symbol and year;
+- **date and year**: moved to another year of 2015-2026; in the body, the year is changed where it
+  follows a date ("12/3/2019", "năm 2019"), so cited documents' years may move too;
+- **issuer and province**: a provincial document moves to another province (a city to a city),
+  everywhere the name is written (as printed, in capitals, without diacritics);
+- **text**: one to three words of the subject (two or three syllables, found with underthesea as
+  :func:`vary` finds them) are swapped, wherever they occur, for words of other subjects.
+
+What a clone does not have, unlike a generated or a real document: no ``files`` bytes (an empty
+blob), ``extracted`` is ``{}`` (no corrections, no re-parse, no document page details), no
+references, tasks or responsibilities rows (so links and the tracker see only BASE's documents, and
+the ``unit`` filter finds only them), no ``documents_fts_text`` row (the index cannot forget a
+clone: they are for reading), and no duplicate check. Searches read exactly what they read in a
+real registry: the ``documents`` columns and indexes, and the same full-text index (built by the
+same :func:`docparse.registry.search` code path's layout: four columns, written and folded).
+The build runs with ``synchronous=OFF`` and ``journal_mode=OFF`` (a crash leaves a broken file:
+build again), then returns the file to WAL mode as :func:`open_db` leaves it.
+"""
+
+@dataclass(slots=True)
+class _Base:
+    id: int
+    doc_type: str | None
+    number: str | None
+    issuer: str | None
+    place: str | None
+    date: str | None
+    subject: str
+    body: str
+    fsubject: str
+    fbody: str
+    signer: str | None
+    recipients: str
+    province: str | None
+    city: bool
+    words: list[str]
+
+
+class _Swaps:
+    """Words to replace in one clone, in one regex pass per text: the written texts (as printed,
+    capitalised and in capitals) and their folds."""
+
+    def __init__(self) -> None:
+        self.written: dict[str, str] = {}
+        self.folded: dict[str, str] = {}
+
+    def add(self, old: str, new: str) -> None:
+        from docparse.normalize import fold
+
+        if not old or old == new:
+            return
+        self.written.setdefault(old, new)
+        self.written.setdefault(old.upper(), new.upper())
+        self.written.setdefault(old[:1].upper() + old[1:], new[:1].upper() + new[1:])
+        self.folded.setdefault(fold(old), fold(new))
+
+    @staticmethod
+    def _apply(table: dict[str, str], texts: list[str]) -> list[str]:
+        if not table:
+            return texts
+        alt = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+        rx = re.compile(rf"(?<![^\W_])(?:{alt})(?![^\W_])")
+        return [rx.sub(lambda m: table[m.group()], t) if t else t for t in texts]
+
+    def apply(self, written: list[str], folded: list[str]) -> tuple[list[str], list[str]]:
+        return self._apply(self.written, written), self._apply(self.folded, folded)
+
+
+def _move_year(texts: list[str], old: int, new: int) -> list[str]:
+    """The year where it ends a date or follows "năm" (plain replacements: C speed)."""
+    if old == new:
+        return texts
+    out = []
+    for t in texts:
+        for lead in ("/", ".", "-", "năm ", "NĂM ", "Năm ", "nam ", "NAM "):
+            t = t.replace(f"{lead}{old}", f"{lead}{new}")
+        out.append(t)
+    return out
+
+
+def multiply(base_path: str | Path, db_path: str | Path, n_docs: int, *, seed: int = 0,
+             sample: int = 25_000, batch: int = 20_000, log: Any = None) -> Summary:
+    """Build ``db_path`` (a new file) with ``n_docs`` documents from the registry ``base_path`` (see MULTIPLY_DOC)."""
+    import sqlite3
+    import zlib
+
+    from docparse.normalize import fold
+    from docparse.registry.db import open_db
+    from docparse.registry.documents import now
+    from docparse.registry.keys import number_key, number_parts, text_key
+
+    log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    path = Path(db_path)
+    if path.exists() and path.stat().st_size:
+        raise SystemExit(f"bench: {path} exists; give a new file")
+    t0 = time.perf_counter()
+    open_db(path).conn.close()  # the schema, the FTS layout and WAL, as a real registry has them
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -1048576")  # 1 GB of page cache while building
+    conn.execute("ATTACH DATABASE ? AS base", [f"file:{Path(base_path)}?mode=ro"])  # noqa: S608
+    conn.execute("BEGIN")
+    cols = [r[1] for r in conn.execute("PRAGMA table_info(documents)")]
+    sel = ", ".join("'{}'" if c == "extracted" else c for c in cols)
+    conn.execute("INSERT INTO files SELECT sha256, name, size, format, x'', added_at, warnings FROM base.files")
+    conn.execute(f"INSERT INTO documents ({', '.join(cols)}) SELECT {sel} FROM base.documents")
+    for table in ("refs", "tasks", "units", "task_units", "responsibilities", "corrections"):
+        conn.execute(f"INSERT INTO {table} SELECT * FROM base.{table}")
+    n_base = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    texts = conn.execute("SELECT id, data FROM base.documents_fts_text ORDER BY id")
+    for doc_id, data in texts:
+        conn.execute("INSERT INTO documents_fts (rowid, subject, body, subject_fold, body_fold) "
+                     "VALUES (?, ?, ?, ?, ?)", [doc_id, *json.loads(zlib.decompress(data))])
+    conn.execute("INSERT INTO documents_fts_text SELECT * FROM base.documents_fts_text")
+    conn.execute("COMMIT")
+    log(f"bench: {n_base} documents copied from {base_path} in {time.perf_counter() - t0:.0f} s")
+
+    rng = random.Random(seed)
+    ids = [r[0] for r in conn.execute("SELECT id FROM base.documents WHERE extracted != '{}' "
+                                      "AND number_key IS NOT NULL AND date IS NOT NULL")]
+    picked = sorted(rng.sample(ids, min(sample, len(ids))))
+    bases: list[_Base] = []
+    for i in range(0, len(picked), 500):
+        part = picked[i:i + 500]
+        rows = conn.execute(f"SELECT d.id, doc_type, number, issuer, place, date, subject, body, signer, "
+                            f"recipients, t.data FROM base.documents d JOIN base.documents_fts_text t "
+                            f"ON t.id = d.id WHERE d.id IN ({', '.join('?' * len(part))})", part)
+        for r in rows:
+            s, b, fs, fb = json.loads(zlib.decompress(r[10]))
+            if b != (r[7] or ""):
+                continue  # a clerk's correction after indexing: not a clean base
+            province, city = _find_province(r[3])
+            bases.append(_Base(r[0], r[1], r[2], r[3], r[4], r[5], s, b, fs, fb, r[8], r[9] or "[]",
+                               province, city, _subject_words(s)))
+    pool = sorted({w for x in bases for w in x.words})
+    log(f"bench: {len(bases)} base documents sampled, {len(pool)} words to swap")
+    if not bases:
+        raise SystemExit("bench: the base registry has no document to clone")
+    next_id = conn.execute("SELECT max(id) FROM documents").fetchone()[0] + 1
+    counters: dict[tuple[str, str, int], int] = {}
+    for key, sym, y in conn.execute("SELECT issuer_key, number_symbol, year FROM documents "
+                                    "WHERE number_seq GLOB '[0-9]*'"):
+        counters[(key or "", sym or "", y or 0)] = 0  # the base's numbers: the clones start above them
+    for key, sym, y, top in conn.execute("SELECT issuer_key, number_symbol, year, max(CAST(number_seq AS INT)) "
+                                         "FROM documents WHERE number_seq GLOB '[0-9]*' GROUP BY 1, 2, 3"):
+        counters[(key or "", sym or "", y or 0)] = top or 0
+    stamp = now()
+    doc_cols = ("id, file_sha256, seq, doc_type, number, number_key, number_seq, number_symbol, issuer, "
+                "issuer_key, place, date, year, subject, signer, recipients, body, extracted, duplicate_of, "
+                "warnings, created_at, parsed_at")
+    doc_sql = f"INSERT INTO documents ({doc_cols}) VALUES ({', '.join('?' * len(doc_cols.split(',')))})"
+    summary = Summary(documents=n_base, originals=n_base)
+    last_t = time.perf_counter()
+    last_n = n_base
+    while summary.documents < n_docs:
+        conn.execute("BEGIN")
+        target = min(n_docs, summary.documents + batch)
+        files, docs, fts = [], [], []
+        while summary.documents < target:
+            x = bases[rng.randrange(len(bases))]
+            old_y = int(x.date[:4])
+            new_y = rng.randint(FIRST_YEAR, LAST_YEAR)
+            texts_w = _move_year([x.subject, x.body], old_y, new_y) + [x.issuer or "", x.place or ""]
+            texts_f = _move_year([x.fsubject, x.fbody], old_y, new_y)
+            m, d = x.date[5:7], x.date[8:10]
+            if m == "02" and d == "29":
+                d = "28"
+            new_date = f"{new_y}" + (f"-{m}" if m else "") + (f"-{d}" if d else "")
+            swaps = _Swaps()
+            if x.province:
+                swaps.add(x.province, rng.choice(CITIES if x.city else PROVINCES))
+            for w in rng.sample(x.words, min(len(x.words), rng.choice((1, 2, 2, 3)))):
+                swaps.add(w, rng.choice(pool))
+            texts_w, texts_f = swaps.apply(texts_w, texts_f)
+            subject, body, issuer, place = texts_w
+            # number
+            number = x.number
+            seq, sym = number_parts(number)
+            ikey = text_key(issuer) or ""
+            if number and seq and seq.isdigit():
+                new_sym = (sym or "").replace(str(old_y), str(new_y)) if re.match(r"\d{4}/", sym or "") else sym
+                ck = (ikey, new_sym or "", new_y)
+                counters[ck] = counters.get(ck, rng.randint(0, 200)) + rng.randint(1, 3)
+                m_seq = re.match(r"\s*\d+", number)
+                new_number = str(counters[ck]) + number[m_seq.end():] if m_seq else number
+                if new_sym != sym:
+                    new_number = new_number.replace(f"/{old_y}/", f"/{new_y}/", 1)
+                for k in range(2):
+                    texts_w[k] = texts_w[k].replace(number, new_number)
+                    texts_f[k] = texts_f[k].replace(fold(number), fold(new_number))
+                subject, body = texts_w[0], texts_w[1]
+                number = new_number
+            new_seq, new_sym2 = number_parts(number)
+            nkey = number_key(number)
+            sha = hashlib.sha256(f"bench-clone:{seed}:{next_id}".encode()).hexdigest()
+            size = len(body.encode("utf-8"))
+            files.append((sha, f"clone-{next_id:07d}.txt", size, "txt", b"", stamp, "[]"))
+            docs.append((next_id, sha, 0, x.doc_type, number, nkey, new_seq, new_sym2, issuer, ikey or None,
+                         place or None, new_date, new_y, subject, x.signer, x.recipients, body, "{}", None,
+                         "[]", stamp, stamp))
+            fts.append((next_id, subject, body, texts_f[0], texts_f[1]))
+            next_id += 1
+            summary.documents += 1
+            summary.files += 1
+        conn.executemany("INSERT INTO files (sha256, name, size, format, data, added_at, warnings) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", files)
+        conn.executemany(doc_sql, docs)
+        conn.executemany("INSERT INTO documents_fts (rowid, subject, body, subject_fold, body_fold) "
+                         "VALUES (?, ?, ?, ?, ?)", fts)
+        conn.execute("COMMIT")
+        now_t = time.perf_counter()
+        log(f"bench: {summary.documents:>9} docs  {(summary.documents - last_n) / (now_t - last_t):7.0f} docs/s")
+        last_t, last_n = now_t, summary.documents
+    conn.execute("DETACH DATABASE base")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    summary.seconds = time.perf_counter() - t0
+    summary.db_bytes = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    log(f"bench: {summary.documents} documents ({n_base} copied, {summary.documents - n_base} clones) in "
+        f"{summary.seconds:.0f} s; {path}: {summary.db_bytes / 2**20:.0f} MB")
+    return summary

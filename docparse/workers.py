@@ -22,6 +22,9 @@ process doing it, so parses that must be bounded (uploads to the service,
   starts when the worker says it is warm). Not in a background thread beside
   the jobs: the parser's lazy caches were not written to be filled by two
   threads at once, and a batch must give the same result whatever the timing.
+  A warm pool's workers are forked from one fork server that loaded the
+  models once (:class:`_Zygote`): a worker replaced after a timeout is warm
+  in milliseconds, and the models' pages are shared.
   A batch (``docparse ingest``) does not warm up: its first file loads the
   models, and the files refused before any model is needed (empty, zip bomb,
   ...) are answered at once.
@@ -59,7 +62,9 @@ import atexit
 import itertools
 import os
 import queue
+import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -131,10 +136,9 @@ def _child_main(fd: int, memory_bytes: int, warm_up: bool) -> None:
     _worker_main(Connection(fd), memory_bytes, warm_up)
 
 
-def _worker_main(conn: Connection, memory_bytes: int, warm_up: bool) -> None:
-    """A worker's life: limits, warm-up, then one job at a time until told to stop."""
+def _limits(memory_bytes: int) -> None:
+    """One core per process, no core dumps, the address-space cap; Ctrl-C left to the parent."""
     import resource
-    import signal
 
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")  # one core per worker; BLAS threads would also eat address space
@@ -142,6 +146,83 @@ def _worker_main(conn: Connection, memory_bytes: int, warm_up: bool) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+
+#: A small document of every part the parser reads (header, basis, articles, tasks), parsed by the fork server.
+_SAMPLE = """ỦY BAN NHÂN DÂN TỈNH CAO BẰNG
+Số: 12/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Cao Bằng, ngày 05 tháng 3 năm 2021
+KẾ HOẠCH
+Triển khai thực hiện Quyết định số 2168/QĐ-BTP ngày 26/10/2020 của Bộ Tư pháp
+Căn cứ Luật Hộ tịch năm 2014; Nghị định số 87/2020/NĐ-CP ngày 28/7/2020 của Chính phủ;
+I. NHIỆM VỤ
+1. Rà soát dữ liệu hộ tịch
+- Cơ quan chủ trì: Sở Tư pháp
+- Cơ quan phối hợp: UBND cấp huyện
+- Thời gian thực hiện: Quý IV/2021
+II. TỔ CHỨC THỰC HIỆN
+Sở Tư pháp chịu trách nhiệm hướng dẫn, kiểm tra việc thực hiện Kế hoạch này.
+Nơi nhận:
+- Bộ Tư pháp;
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Văn An
+"""
+
+
+def _zygote_main(fd: int, memory_bytes: int) -> None:
+    """Entry point of a pool's fork server (``python -c``): load the models once, then fork warm workers.
+
+    Single-threaded on purpose: it loads the models under the workers' limits
+    (so what it holds fits their cap), starts no thread, and forks a worker
+    for each request of the parent, who sends one byte and the worker's end
+    of a new socket (SCM_RIGHTS); the answer is the worker's pid. A forked
+    worker shares the loaded models copy-on-write and answers at once.
+    Workers are reaped by the kernel (SIGCHLD ignored) and killed by the
+    parent by pid; the fork server ends when the parent closes its socket.
+    """
+    _limits(memory_bytes)
+    _warm_up()
+    try:  # one small parse fills the lazy caches (rules, compiled patterns) every worker would fill again
+        from .pipeline import parse_text
+
+        parse_text(_SAMPLE)
+    except Exception:  # noqa: BLE001, S110 - an optimisation: a real parse reports its own errors
+        pass
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # no zombies: the parent watches workers by their socket
+    ctrl = socket.socket(fileno=fd)
+    ctrl.sendall(b"R" + struct.pack("!i", os.getpid()))
+    while True:
+        try:
+            msg, fds, _, _ = socket.recv_fds(ctrl, 1, 1)
+        except (OSError, EOFError):
+            break
+        if msg != b"F" or len(fds) != 1:
+            for f in fds:
+                os.close(f)
+            break
+        pid = os.fork()
+        if pid == 0:  # the worker
+            try:
+                ctrl.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _worker_main(Connection(fds[0]), memory_bytes, False)
+            finally:
+                os._exit(1)
+        os.close(fds[0])
+        try:
+            ctrl.sendall(struct.pack("!i", pid))
+        except OSError:
+            break
+    os._exit(0)
+
+
+def _worker_main(conn: Connection, memory_bytes: int, warm_up: bool) -> None:
+    """A worker's life: limits, warm-up, then one job at a time until told to stop."""
+    _limits(memory_bytes)
     hang = os.environ.get(DEBUG_HANG_ENV, "").encode()
     send = conn.send
     send(("ready", os.getpid(), not warm_up))  # alive: the parent's start timeout ends here
@@ -186,6 +267,130 @@ def _worker_main(conn: Connection, memory_bytes: int, warm_up: bool) -> None:
 # ----------------------------------------------------------------- the parent's side
 
 
+def _python(code: str, fd: int) -> subprocess.Popen[bytes]:
+    """A fresh interpreter running ``code`` with this process's sys.path, holding the socket ``fd``."""
+    code = f"import sys; sys.path[:0] = {[p for p in sys.path if p]!r}; {code}"
+    return subprocess.Popen([sys.executable, "-c", code], pass_fds=[fd], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL,
+                            stderr=None if os.environ.get(LOG_ENV) else subprocess.DEVNULL)
+
+
+class _Forked:
+    """A worker forked by the fork server: the part of :class:`subprocess.Popen` the pool uses.
+
+    Not this process's child (the fork server's, which the kernel reaps), so
+    it is watched by pid: gone once ``kill(pid, 0)`` fails.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = -1  # the exit status went to the fork server
+            except PermissionError:  # pragma: no cover - the pid was reused by another user's process
+                self.returncode = -1
+        return self.returncode
+
+    def kill(self) -> None:
+        with suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self, timeout: float | None = None) -> int:
+        end = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout or 0.0)
+            time.sleep(0.005)
+        return code
+
+
+class _Zygote:
+    """A pool's fork server (:func:`_zygote_main`): one process that loads the models, then forks workers.
+
+    Loading spaCy and underthesea takes seconds per process; forked from a
+    process that loaded them once, a worker is warm in milliseconds and
+    shares the models' memory copy-on-write. The fork server is a fresh
+    interpreter like the workers (never this process forked: the service's
+    threads and locks would be copied) and starts no thread itself, so
+    forking it is safe.
+    """
+
+    def __init__(self, memory_bytes: int) -> None:
+        mine, theirs = socket.socketpair()
+        with theirs:
+            self.proc = _python(f"from docparse.workers import _zygote_main; _zygote_main({theirs.fileno()}, "
+                                f"{memory_bytes})", theirs.fileno())
+        self.sock = mine
+        self.pid: int | None = None  # set when the models are loaded
+        self.dead = False
+        self._lock = threading.Lock()
+
+    def _recv(self, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            part = self.sock.recv(n - len(data))
+            if not part:
+                raise EOFError("the fork server is gone")
+            data += part
+        return data
+
+    def is_ready(self) -> bool:
+        """Has it loaded the models (without waiting)?"""
+        if self.pid is not None or self.dead:
+            return self.pid is not None
+        with self._lock:
+            if self.pid is None and not self.dead:
+                import select
+
+                if select.select([self.sock], [], [], 0)[0]:
+                    self._wait_ready(time.monotonic() + 1)
+        return self.pid is not None
+
+    def _wait_ready(self, deadline: float) -> None:
+        self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+        head = self._recv(5)
+        if head[:1] != b"R":
+            raise EOFError("the fork server said something else")
+        self.pid = struct.unpack("!i", head[1:])[0]
+
+    def fork(self, deadline: float) -> tuple[int, socket.socket] | None:
+        """A new warm worker: (pid, the parent's end of its socket); None if the fork server failed."""
+        with self._lock:
+            if self.dead:
+                return None
+            try:
+                if self.pid is None:
+                    self._wait_ready(deadline)
+                mine, theirs = socket.socketpair()
+                with theirs:
+                    self.sock.settimeout(START_TIMEOUT)
+                    socket.send_fds(self.sock, [b"F"], [theirs.fileno()])
+                    pid = struct.unpack("!i", self._recv(4))[0]
+                return pid, mine
+            except (OSError, EOFError, struct.error):
+                self.dead = True
+                self._stop()
+                return None
+
+    def _stop(self) -> None:
+        with suppress(OSError):
+            self.sock.close()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        with suppress(subprocess.TimeoutExpired):
+            self.proc.wait(10)
+
+    def close(self) -> None:
+        """Stop it (not under the lock: a caller waiting for its warm-up gets EOF, then spawns or fails)."""
+        self.dead = True
+        self._stop()
+
+
 class _Worker:
     """One worker process and the parent's end of its socket; used by one thread at a time.
 
@@ -194,23 +399,39 @@ class _Worker:
     re-imports the caller's main module (a script without a ``__main__``
     guard would start workers forever). Its output goes nowhere: the CLI's
     stderr keeps one line per file, and what a worker has to say comes back
-    as an answer.
+    as an answer. With a ``zygote`` (a warm pool), the worker is forked by
+    it instead, warm, at once if it is ready, else on the first call.
     """
 
-    def __init__(self, memory_bytes: int, warm_up: bool) -> None:
-        mine, theirs = socket.socketpair()
-        code = (f"import sys; sys.path[:0] = {[p for p in sys.path if p]!r}; "
-                f"from docparse.workers import _child_main; _child_main({theirs.fileno()}, {memory_bytes}, "
-                f"{warm_up})")
-        with theirs:
-            self.proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()],
-                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=None if os.environ.get(LOG_ENV) else subprocess.DEVNULL)
-        # only the worker holds its end now: its death shows here as EOF
-        self.conn = Connection(mine.detach())
+    def __init__(self, memory_bytes: int, warm_up: bool, zygote: _Zygote | None = None) -> None:
+        self.memory_bytes, self.warm_up, self.zygote = memory_bytes, warm_up, zygote
+        self.proc: subprocess.Popen[bytes] | _Forked | None = None
+        self.conn: Connection | None = None
         self.ready = False
         self.warm = not warm_up
         self.pid: int | None = None
+        if zygote is None:
+            self._spawn()
+        elif zygote.is_ready():
+            self._fork(time.monotonic() + START_TIMEOUT)
+
+    def _spawn(self) -> None:
+        mine, theirs = socket.socketpair()
+        with theirs:
+            self.proc = _python(f"from docparse.workers import _child_main; _child_main({theirs.fileno()}, "
+                                f"{self.memory_bytes}, {self.warm_up})", theirs.fileno())
+        # only the worker holds its end now: its death shows here as EOF
+        self.conn = Connection(mine.detach())
+
+    def _fork(self, deadline: float) -> None:
+        """From the fork server; a fresh interpreter that warms itself if the fork server failed."""
+        got = self.zygote.fork(deadline) if self.zygote is not None else None
+        if got is None:
+            self._spawn()
+            return
+        pid, mine = got
+        self.proc = _Forked(pid)
+        self.conn = Connection(mine.detach())
 
     def _take(self, msg: tuple[Any, ...]) -> bool:
         """Note a status message; True if it was one."""
@@ -225,6 +446,9 @@ class _Worker:
 
     def call(self, job: int, func: Callable[..., Any], args: tuple[Any, ...], limit: float) -> Any:
         """Run one job; raise :class:`ParseLimitError` if the worker must be replaced."""
+        if self.proc is None:  # a warm pool's worker, forked when the fork server is ready
+            self._fork(time.monotonic() + START_TIMEOUT + WARM_UP_ALLOWANCE)
+        assert self.conn is not None and self.proc is not None
         start_by = time.monotonic() + START_TIMEOUT
         while not self.ready:
             self._take(self._wait(start_by, "start"))
@@ -250,6 +474,7 @@ class _Worker:
             raise _limit("memory", detail=msg[2])
 
     def _wait(self, deadline: float, kind: str, limit: float = 0.0) -> tuple[Any, ...]:
+        assert self.conn is not None and self.proc is not None
         remaining = deadline - time.monotonic()
         try:
             if remaining > 0 and self.conn.poll(remaining):
@@ -262,6 +487,8 @@ class _Worker:
 
     def take_status(self) -> None:
         """Read the status messages waiting in the pipe (an idle worker's ``warm``)."""
+        if self.conn is None:
+            return
         try:
             while self.conn.poll(0):
                 self._take(self.conn.recv())
@@ -269,7 +496,7 @@ class _Worker:
             pass
 
     def stop(self, grace: float = 2.0) -> None:
-        if self.proc.poll() is None:
+        if self.proc is not None and self.conn is not None and self.proc.poll() is None:
             with suppress(OSError, ValueError):
                 self.conn.send(("stop",))
             with suppress(subprocess.TimeoutExpired):
@@ -277,11 +504,13 @@ class _Worker:
         self.kill()
 
     def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        with suppress(subprocess.TimeoutExpired):
-            self.proc.wait(10)
-        self.conn.close()
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            with suppress(subprocess.TimeoutExpired):
+                self.proc.wait(10)
+        if self.conn is not None:
+            self.conn.close()
 
 
 def _limit(kind: str, limit: float = 0.0, detail: str | None = None) -> ParseLimitError:
@@ -302,10 +531,17 @@ class Pool:
     180); ``memory_mb`` the address-space cap of each worker (default
     ``$DOCPARSE_WORKER_MEMORY_MB``, else 1024; 0 = none). Workers start at
     once (in the background); use as a context manager, or :meth:`close`.
+
+    ``warm_up``: workers load the models before their first job. They are
+    then forked from one fork server (:class:`_Zygote`) that loads the models
+    once for all of them (``fork_server``, default: when warming up): a
+    worker replaced after a timeout is warm in milliseconds, not seconds,
+    and the models' memory is shared. Without it each worker is a fresh
+    interpreter loading what its first job needs.
     """
 
     def __init__(self, size: int | None = None, *, timeout: float | None = None,
-                 memory_mb: int | None = None, warm_up: bool = True) -> None:
+                 memory_mb: int | None = None, warm_up: bool = True, fork_server: bool | None = None) -> None:
         self.size = max(1, size or int(_env_number("DOCPARSE_WORKERS", 0)) or default_size())
         self.timeout = timeout if timeout is not None else _env_number("DOCPARSE_PARSE_TIMEOUT", DEFAULT_TIMEOUT)
         mb = memory_mb if memory_mb is not None else int(_env_number("DOCPARSE_WORKER_MEMORY_MB",
@@ -318,12 +554,14 @@ class Pool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        use_fork_server = warm_up if fork_server is None else fork_server
+        self._zygote = _Zygote(self.memory_bytes) if use_fork_server else None
         for _ in range(self.size):
             self._idle.put(self._start())
         atexit.register(self.close)
 
     def _start(self) -> _Worker:
-        w = _Worker(self.memory_bytes, self.warm_up)
+        w = _Worker(self.memory_bytes, self.warm_up, self._zygote)
         with self._lock:
             self._all.add(w)
         return w
@@ -331,7 +569,7 @@ class Pool:
     def pids(self) -> list[int]:
         """The worker processes alive now (for tests and monitoring)."""
         with self._lock:
-            return [w.proc.pid for w in self._all if w.proc.pid is not None]
+            return [w.proc.pid for w in self._all if w.proc is not None and w.proc.pid is not None]
 
     def call(self, func: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
         """``func(*args)`` in a worker; its result, or its exception, or :class:`ParseLimitError`."""
@@ -396,6 +634,8 @@ class Pool:
             self._all.clear()
         for w in workers:
             w.stop()
+        if self._zygote is not None:
+            self._zygote.close()
 
     def __enter__(self) -> Pool:
         return self

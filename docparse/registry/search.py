@@ -42,10 +42,11 @@ Number look-ups are B-tree probes. A word query is ranked inside SQLite
 and touches Python only for the returned page (its snippets); ``total`` is
 counted up to :data:`COUNT_CAP`. Ranking takes one of two roads:
 
-- every word in at most :data:`RARE_DF` documents (the usual query: "hộ
-  tịch", "nạo vét", a place name): bm25 over all matches, with
-  :data:`WEIGHTS`;
-- some word common ("thực hiện", "kế hoạch"): bm25 would first count every
+- at most :data:`BM25_ROWS` matches and every word in at most
+  :data:`RARE_DF` documents (a rare word, "nạo vét", a narrow query):
+  bm25 over all matches, with :data:`WEIGHTS`;
+- more matches, or some word common ("thực hiện", "kế hoạch"): bm25
+  costs per match (up to 26 µs each), and would first count every
   document holding each term — most of the million — whatever the page
   asked for. Instead the newest :data:`COUNT_CAP` matches are ranked in
   tiers (written form, subject, phrase), newest first within a tier; each
@@ -91,6 +92,9 @@ MAX_LIMIT = 100
 WEIGHTS = (20.0, 10.0, 2.0, 1.0)
 #: Words in more documents than this are "common": bm25 would cost too much (see _all_rare).
 RARE_DF = 20_000
+#: bm25 ranks a query only if it matches at most this many documents: its cost is per matching row
+#: (6-26 µs each measured at 100,000 documents, the most for phrases), so 2,000 rows stay under 60 ms.
+BM25_ROWS = 2_000
 #: Query length and word count kept: enough for any real query, and a bound on the MATCH built.
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 24
@@ -404,15 +408,24 @@ def _full_text(conn: sqlite3.Connection, text: str, where: _Where, limit: int, o
 
 
 def _all_rare(conn: sqlite3.Connection, units: list[_Unit]) -> bool:
-    """Is every word in at most :data:`RARE_DF` documents (counting stops there)?
+    """Can bm25 rank this query cheaply: at most :data:`BM25_ROWS` matches, every word in at most
+    :data:`RARE_DF` documents (each count stops there)?
 
-    bm25 first counts, over the whole index, the documents holding each term
-    of the expression: cheap for "hộ tịch" among a million documents, not for
-    "thực hiện", which most of them print. One common word sends the query
-    to :func:`_by_tiers`.
+    bm25 costs per matching row, and first counts, over the whole index, the
+    documents holding each term of the expression: cheap for "hộ tịch" among
+    a million documents, not for "thực hiện", which most of them print. Too
+    many matches or one common word send the query to :func:`_by_tiers`.
+    The words are counted one token at a time, without positions: a quoted
+    phrase is as rare as its rarest word says (an upper bound; counting the
+    phrase itself reads positions, 160 ms for "cơ sở dữ liệu" at 100,000).
     """
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT {RARE_DF + 1})"
-    return all(conn.execute(sql, [_on_fold(u.tokens)]).fetchone()[0] <= RARE_DF for u in units)
+    def count(match: str, cap: int) -> int:
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT {cap + 1})"
+        return int(conn.execute(sql, [match]).fetchone()[0])
+
+    if count(" AND ".join(_on_fold(u.tokens) for u in units), BM25_ROWS) > BM25_ROWS:
+        return False
+    return all(min(count(_on_fold((t,)), RARE_DF) for t in u.tokens) <= RARE_DF for u in units)
 
 
 def _by_bm25(conn: sqlite3.Connection, units: list[_Unit], only: str, params: dict[str, Any], limit: int,
