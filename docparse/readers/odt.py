@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from .. import legacy_encodings as legacy
 from ..model import Cell, Paragraph, SourceDocument, Table
+from .styled import StyledParagraph
 
 #: Largest zip member read (inflated bytes).
 MAX_MEMBER = 64 * 1024 * 1024
@@ -200,27 +201,7 @@ def _format_number(n: int, fmt: str) -> str:
 # ----------------------------------------------------------------- body
 
 
-@dataclass
-class _Para:
-    runs: legacy.Runs = field(default_factory=legacy.Runs)
-    label: str = ""
-    chars: int = 0
-    bold: int = 0
-    italic: int = 0
-
-    def add(self, text: str, bold: bool, italic: bool, font: str | None) -> None:
-        if not text:
-            return
-        self.runs.add(text, font)
-        n = len(text) - text.count(" ") - text.count("\t") - text.count("\n")
-        self.chars += n
-        self.bold += n if bold else 0
-        self.italic += n if italic else 0
-
-    def paragraph(self) -> Paragraph:
-        n = self.chars
-        return Paragraph(self.label + self.runs.text(), bold=n > 0 and 2 * self.bold > n,
-                         italic=n > 0 and 2 * self.italic > n)
+_Para = StyledParagraph
 
 
 @dataclass

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from .. import legacy_encodings as legacy
 from ..model import Cell, Paragraph, SourceDocument, Table
+from .styled import StyledParagraph
 
 _TOKEN = re.compile(
     rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?"  # control word
@@ -77,30 +78,7 @@ class _State:
     dest: str | None = None
 
 
-@dataclass
-class _Para:
-    """A paragraph being read: its runs (:class:`~docparse.legacy_encodings.Runs`) and bold/italic counts."""
-
-    runs: legacy.Runs = field(default_factory=legacy.Runs)
-    chars: int = 0
-    bold: int = 0
-    italic: int = 0
-
-    def add(self, text: str, bold: bool, italic: bool, font: str | None) -> None:
-        if not text:
-            return
-        self.runs.add(text, font)
-        n = len(text) - text.count(" ") - text.count("\t") - text.count("\n")
-        self.chars += n
-        self.bold += n if bold else 0
-        self.italic += n if italic else 0
-
-    @property
-    def empty(self) -> bool:
-        return not self.runs.parts
-
-    def text(self) -> str:
-        return self.runs.text()
+_Para = StyledParagraph
 
 
 @dataclass
