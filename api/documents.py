@@ -28,6 +28,7 @@ from docparse.registry.ingest import (
     too_big_message,
 )
 from docparse.registry.tracker import list_tasks
+from docparse.restore import Known
 
 from .app import get_db
 from .auth import Caller, require_key
@@ -89,9 +90,13 @@ class CappedUpload(APIRoute):
         return capped
 
 
-def extract_in_worker(data: bytes, name: str) -> Extraction:
-    """Parse an upload in the service's worker pool: under its time limit and memory cap."""
-    return workers.shared_pool().call(extract, data, name)  # type: ignore[no-any-return]
+def extract_in_worker(data: bytes, name: str, known: Known | None = None) -> Extraction:
+    """Parse an upload in the service's worker pool: under its time limit and memory cap.
+
+    ``known`` (the registry's names and numbers, see :mod:`docparse.registry.known`)
+    travels as the registry's path; the worker reads it only for a scan.
+    """
+    return workers.shared_pool().call(extract, data, name, known)  # type: ignore[no-any-return]
 
 
 async def upload(db: DB, caller: Annotated[Caller, Depends(require_key)],

@@ -30,12 +30,20 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from .pipeline import parse_path
     from .readers import ReadError
 
+    known = None
+    if args.registry:
+        from .registry.known import RegistryKnown
+
+        if not Path(args.registry).is_file():
+            print(f"docparse: không có sổ đăng ký ở {args.registry}", file=sys.stderr)
+            return 2
+        known = RegistryKnown(path=args.registry)
     failed = 0
     files = list(_expand(args.files))
     many = args.jsonl or len(files) > 1
     for path in files:
         try:
-            result = parse_path(path).to_json()
+            result = parse_path(path, known).to_json()
         except ReadError as exc:
             failed += 1
             print(f"docparse: {_shown(path)}: {exc}", file=sys.stderr)
@@ -137,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("parse", help="parse files or folders and print GOLD.md-shaped JSON")
     p.add_argument("files", nargs="+", help="files or folders")
     p.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    p.add_argument("--registry", metavar="DB",
+                   help="spell damaged names and numbers of scans with what this registry knows (read-only)")
     sub.add_parser("eval", help="score corpus/ against gold and labels (see docparse eval --help)")
     db_help = "registry database file (default: $DOCPARSE_DB, else ./docparse.db)"
     p = sub.add_parser("ingest", help="store files or folders in the registry")

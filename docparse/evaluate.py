@@ -1331,6 +1331,17 @@ def _default_parse(path: Path) -> dict[str, Any]:
     return parse_path(path).to_json()
 
 
+def _registry_parse(db: Path) -> ParseFn:
+    """Parse as ingest into ``db`` would: the restorer knows the registry's names and numbers (read-only)."""
+    from .pipeline import parse_path
+    from .registry.known import RegistryKnown
+
+    if not db.is_file():
+        raise SystemExit(f"docparse eval: no registry at {db}")
+    known = RegistryKnown(path=str(db))
+    return lambda path: parse_path(path, known).to_json()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="docparse eval", description="Score the parser on the corpus.")
     ap.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: the repo's corpus/)")
@@ -1340,10 +1351,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", dest="json_out", type=Path, default=None, help="write the full report as JSON")
     ap.add_argument("--details", action="store_true", help="print per-file mismatches")
     ap.add_argument("--floors", action="store_true", help="exit 1 if a floor of the evaluated groups fails")
+    ap.add_argument("--registry", type=Path, default=None,
+                    help="parse with what this registry knows (its issuers, units and numbers), as ingest does")
     args = ap.parse_args(argv)
 
     corpus = args.corpus or default_corpus_dir()
-    report = run_eval(corpus, _default_parse, tuple(args.sets or SETS))
+    parse: ParseFn = _default_parse
+    if args.registry is not None:
+        parse = _registry_parse(args.registry)
+    report = run_eval(corpus, parse, tuple(args.sets or SETS))
     print(format_report(report, details=args.details))
     if args.json_out:
         args.json_out.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")

@@ -183,6 +183,8 @@ class ParsedDocument:
     tasks: list[Task] = field(default_factory=list)
     responsibilities: list[Responsibility] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list, repr=False)
+    #: Read from a respelled scan (lost diacritics): its names are not to be learnt as spellings.
+    respelled: bool = False
 
     @property
     def body(self) -> str:

@@ -236,8 +236,7 @@ def _settle_references(docs: list[ParsedDocument], ocr: list[bool], known: Known
         rivals = [m for m in votes if m == n or _one_digit_apart(n, m)]
         if len(rivals) < 2:
             return n
-        registry = set(known.number_list()) if known is not None else set()  # asked only for a tie
-        score = {m: votes[m] + (0.5 if m in registry else 0.0) for m in rivals}
+        score = {m: votes[m] + (0.5 if known is not None and known.knows_number(m) else 0.0) for m in rivals}
         top = max(score.values())
         winners = [m for m in rivals if score[m] == top]
         return winners[0] if len(winners) == 1 else n
@@ -293,8 +292,8 @@ def _parse(lines: list[Line], ocr_lines: set[int], known: Known | None) -> list[
                 doc.references = extract_references(doc.lines, doc.header)
     _settle_references(docs, [any(x.index in ocr_lines for x in d.lines) for d in docs], known)
     for doc in docs:
-        respelled = any(x.index in ocr_lines for x in doc.lines)
-        doc.tasks, doc.responsibilities = extract_tasks(doc.lines, doc.header, respelled=respelled)
+        doc.respelled = any(x.index in ocr_lines for x in doc.lines)
+        doc.tasks, doc.responsibilities = extract_tasks(doc.lines, doc.header, respelled=doc.respelled)
     return docs
 
 
@@ -302,17 +301,18 @@ def parse_text(text: str, known: Known | None = None) -> list[ParsedDocument]:
     return parse_lines(lines_from_text(text), known)
 
 
-def parse_path(path: Path | str) -> ParsedFile:
+def parse_path(path: Path | str, known: Known | None = None) -> ParsedFile:
+    """Parse a file; ``known``: what the caller knows (see :func:`parse_lines`)."""
     path = Path(path)
     src = read_file(path)
-    docs = parse_lines(to_lines(src))
+    docs = parse_lines(to_lines(src), known)
     return ParsedFile(file=path.name, documents=docs, format=src.format, warnings=list(src.warnings),
                       ocr=src.ocr)
 
 
-def parse_bytes(data: bytes, filename: str) -> ParsedFile:
+def parse_bytes(data: bytes, filename: str, known: Known | None = None) -> ParsedFile:
     """Parse a file held in memory (an upload); ``filename`` names it in the result and messages."""
     src = read_bytes(data, filename)
-    docs = parse_lines(to_lines(src))
+    docs = parse_lines(to_lines(src), known)
     return ParsedFile(file=Path(filename).name, documents=docs, format=src.format, warnings=list(src.warnings),
                       ocr=src.ocr)

@@ -838,6 +838,14 @@ class Known:
         """The numbers (a callable is asked once, when first needed)."""
         return list(self._numbers)
 
+    @cached_property
+    def _number_set(self) -> frozenset[str]:
+        return frozenset(self._numbers)
+
+    def knows_number(self, number: str) -> bool:
+        """Is ``number`` known? A registry answers this by a look-up, without listing what it holds."""
+        return number in self._number_set
+
 
 @cache
 def rule_phrases() -> tuple[str, ...]:

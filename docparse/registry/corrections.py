@@ -9,7 +9,7 @@ import sqlite_utils
 
 from .documents import CorrectionError, check_correction, now
 from .keys import number_key
-from .store import write_document
+from .store import remember_spellings, write_document
 
 
 def correct(db: sqlite_utils.Database, doc_id: int, changes: dict[str, Any], who: str) -> list[dict[str, Any]]:
@@ -36,6 +36,7 @@ def correct(db: sqlite_utils.Database, doc_id: int, changes: dict[str, Any], who
             made.append({"field": f, "old_value": doc.get(f), "new_value": v, "who": who, "at": stamp})
         if made:
             _rewrite(db, doc)
+            remember_spellings(db.conn, [m["new_value"] for m in made if m["field"] == "issuer"])
         number = next((m for m in made if m["field"] == "number"), None)
         if number:
             _follow_number(db, doc, number["old_value"], number["new_value"], who, stamp)

@@ -154,6 +154,12 @@ CREATE TABLE IF NOT EXISTS responsibilities (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS responsibilities_document ON responsibilities(document_id);
+-- names spelled right (issuers and units of documents not read from a scan, and corrections), by folded
+-- key: what the registry tells the restorer of a scan (registry.known)
+CREATE TABLE IF NOT EXISTS spellings (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+);
 """
 
 

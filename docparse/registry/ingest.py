@@ -26,12 +26,15 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from ..model import ParsedDocument, ParsedFile
 from ..pipeline import parse_bytes
 from ..readers import ReadError
 from .documents import body_of, extraction_of, now
+from .known import known_of
 from .store import delete_document, write_document
 
 if TYPE_CHECKING:
+    from ..restore import Known
     from ..workers import Pool
 
 #: Largest upload accepted (the readers cap what they parse; this caps what is stored).
@@ -75,24 +78,30 @@ class Extraction:
 
     format: str
     warnings: list[str]
-    documents: list[tuple[dict[str, Any], str]]
+    #: Per document: its extraction, its body, and whether it was read from clean text (no OCR, no respelling).
+    documents: list[tuple[dict[str, Any], str, bool]]
 
 
-#: Bytes and a (safe) file name in, an :class:`Extraction` out, or :class:`ReadError`.
-Extractor = Callable[[bytes, str], Extraction]
+#: Bytes, a (safe) file name and what the registry knows in, an :class:`Extraction` out, or :class:`ReadError`.
+Extractor = Callable[[bytes, str, "Known | None"], Extraction]
 
 
-def extract(data: bytes, filename: str) -> Extraction:
-    """Parse in this process (a worker runs exactly this)."""
-    parsed = parse_bytes(data, filename)
+def extract(data: bytes, filename: str, known: Known | None = None) -> Extraction:
+    """Parse in this process (a worker runs exactly this); ``known`` spells what a scan damaged."""
+    parsed = parse_bytes(data, filename, known)
     return Extraction(parsed.format, list(parsed.warnings),
-                      [(extraction_of(d), body_of(d)) for d in parsed.documents])
+                      [(extraction_of(d), body_of(d), _trusted(parsed, d)) for d in parsed.documents])
+
+
+def _trusted(parsed: ParsedFile, doc: ParsedDocument) -> bool:
+    """Read from clean text: its names may teach the registry spellings (see :mod:`.known`)."""
+    return parsed.ocr is None and not doc.respelled
 
 
 def pooled(pool: Pool, timeout: float | None = None) -> Extractor:
     """An extractor running :func:`extract` in ``pool`` (time limit, memory cap)."""
-    def run(data: bytes, filename: str) -> Extraction:
-        return pool.call(extract, data, filename, timeout=timeout)  # type: ignore[no-any-return]
+    def run(data: bytes, filename: str, known: Known | None = None) -> Extraction:
+        return pool.call(extract, data, filename, known, timeout=timeout)  # type: ignore[no-any-return]
     return run
 
 
@@ -142,9 +151,10 @@ def _suffix_warning(name: str, fmt: str) -> list[str]:
     return [f"Đuôi tệp {Path(name).suffix} không khớp nội dung ({_FORMAT_NAMES[fmt]}): đã đọc theo nội dung"]
 
 
-def _extracted(name: str, sha: str, extractor: Extractor, data: bytes) -> IngestResult | Extraction:
+def _extracted(name: str, sha: str, extractor: Extractor, data: bytes,
+               known: Known | None) -> IngestResult | Extraction:
     try:
-        return extractor(data, name)
+        return extractor(data, name, known)
     except ReadError as e:
         return IngestResult(name, "error", sha, error=e.message)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a batch
@@ -168,8 +178,8 @@ def _store(db: sqlite_utils.Database, data: bytes, name: str, sha: str,
                 "INSERT INTO files (sha256, name, size, format, data, added_at, warnings) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [sha, name, len(data), got.format, data, now(), json.dumps(warnings, ensure_ascii=False)])
-            for seq, (extracted, body) in enumerate(got.documents):
-                write_document(db, sha256=sha, seq=seq, extracted=extracted, body=body)
+            for seq, (extracted, body, trusted) in enumerate(got.documents):
+                write_document(db, sha256=sha, seq=seq, extracted=extracted, body=body, trusted=trusted)
     except Exception as e:  # noqa: BLE001 - rolled back; reported as this file's error
         return IngestResult(name, "error", sha, error=f"Không lưu được tệp vào sổ ({type(e).__name__})")
     return IngestResult(name, "created", sha, _summaries(db, sha), warnings)
@@ -186,7 +196,7 @@ def ingest_bytes(db: sqlite_utils.Database, data: bytes, filename: str,
     checked = _precheck(db, data, name)
     if isinstance(checked, IngestResult):
         return checked
-    return _store(db, data, name, checked, _extracted(name, checked, extractor, data))
+    return _store(db, data, name, checked, _extracted(name, checked, extractor, data, known_of(db)))
 
 
 def _load(path: Path) -> tuple[bytes, str] | IngestResult:
@@ -246,6 +256,7 @@ class _Batch:
         self.pool: Pool | None = None
         self.threads: ThreadPoolExecutor | None = None
         self.parsing: dict[str, Future[IngestResult | Extraction]] = {}  # sha -> parse, for repeats
+        self.known = known_of(db)  # read by the workers when a scan asks: it sees what was written before
 
     def run(self, paths: list[Path]) -> None:
         try:
@@ -290,7 +301,7 @@ class _Batch:
             self.pool = Pool(self.jobs, timeout=self.timeout, warm_up=False)  # the first parse loads the models
             self.threads = ThreadPoolExecutor(self.jobs, thread_name_prefix="docparse-ingest")
         assert self.threads is not None
-        return self.threads.submit(_extracted, name, sha, pooled(self.pool, self.timeout), data)
+        return self.threads.submit(_extracted, name, sha, pooled(self.pool, self.timeout), data, self.known)
 
     def _write(self, items: list[_Item]) -> None:
         for name, data, sha, parse in items:
@@ -349,12 +360,13 @@ def reparse(db: sqlite_utils.Database, progress: Callable[[str], None] | None = 
     """Re-extract every stored original with the current rules, keeping human corrections."""
     summary = ReparseSummary()
     shas = [r["sha256"] for r in db.query("SELECT sha256 FROM files ORDER BY added_at, sha256")]
+    known = known_of(db)
     for sha in shas:
         row = file_row(db, sha)
         assert row is not None
         summary.files += 1
         try:
-            parsed = parse_bytes(row["data"], row["name"])
+            parsed = parse_bytes(row["data"], row["name"], known)
         except Exception as e:  # noqa: BLE001 - keep the old extraction of a file the rules now refuse
             summary.failed.append(f"{row['name']}: {getattr(e, 'message', type(e).__name__)}")
             if progress:
@@ -368,7 +380,8 @@ def reparse(db: sqlite_utils.Database, progress: Callable[[str], None] | None = 
                 doc_id, before = old.pop(seq, (None, None))
                 if before is None or json.loads(before) != extracted:
                     summary.changed += 1
-                write_document(db, sha256=sha, seq=seq, extracted=extracted, body=body_of(doc), doc_id=doc_id)
+                write_document(db, sha256=sha, seq=seq, extracted=extracted, body=body_of(doc), doc_id=doc_id,
+                               trusted=_trusted(parsed, doc))
                 summary.documents += 1
             for doc_id, _ in old.values():
                 delete_document(db, doc_id)

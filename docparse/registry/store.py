@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 import sqlite_utils
 
 from .db import task_fold
 from .documents import corrections_of, effective, find_duplicate, now, warnings_for
-from .keys import law_key, number_key
+from .keys import law_key, number_key, text_key
 from .search import index_document
 
 
@@ -32,13 +33,16 @@ def _update(conn: sqlite3.Connection, table: str, key: int, row: dict[str, Any])
 
 
 def write_document(db: sqlite_utils.Database, *, sha256: str, seq: int, extracted: dict[str, Any],
-                   body: str, doc_id: int | None = None) -> tuple[int, list[str], int | None]:
+                   body: str, doc_id: int | None = None,
+                   trusted: bool = False) -> tuple[int, list[str], int | None]:
     """Insert (or rewrite, when ``doc_id`` is given) one document and its rows.
 
     Returns (id, warnings, duplicate_of). Human corrections already stored for
     ``doc_id`` are applied over ``extracted``; task statuses set by people are
     carried over to the re-extracted tasks with the same number and title,
     which also keep their ids (a tracker link or calendar entry stays valid).
+    ``trusted``: the document was read from clean text (no OCR, no respelling),
+    so its issuer and unit names are kept as spellings (:func:`remember_spellings`).
     """
     conn = db.conn
     fixes = corrections_of(db, doc_id) if doc_id else {}
@@ -61,6 +65,10 @@ def write_document(db: sqlite_utils.Database, *, sha256: str, seq: int, extracte
     _write_refs(conn, doc_id, extracted.get("references") or [])
     _write_tasks(conn, doc_id, extracted.get("tasks") or [], statuses)
     _write_responsibilities(conn, doc_id, extracted.get("responsibilities") or [])
+    if trusted:
+        units = [n for t in extracted.get("tasks") or [] for role in ("lead", "support") for n in t.get(role) or []]
+        remember_spellings(conn, [row.get("issuer"), *units,
+                                  *(r["unit"] for r in extracted.get("responsibilities") or [])])
     index_document(db, doc_id)
     return doc_id, warnings, duplicate_of
 
@@ -91,6 +99,18 @@ def _write_refs(conn: sqlite3.Connection, doc_id: int, refs: list[dict[str, Any]
             "number_key": key, "title": r.get("title"), "year": r.get("year"), "date": r.get("date"),
             "issuer": r.get("issuer"), "relation": r.get("relation") or "mentions", "text": r.get("text"),
         })
+
+
+def remember_spellings(conn: sqlite3.Connection, names: Iterable[str | None]) -> None:
+    """Keep names as the registry spells them (the newest spelling of a folded key wins).
+
+    Only names read from clean text or typed by a person: a name a scan
+    damaged ("Cục HS tịch") would otherwise be taught back to the restorer
+    as a spelling, and spread to every later scan.
+    """
+    rows = {text_key(n): n.strip() for n in names if n and n.strip()}
+    conn.executemany("INSERT OR REPLACE INTO spellings (key, name) VALUES (?, ?)",
+                     [(k, n) for k, n in rows.items() if k])
 
 
 def _unit(conn: sqlite3.Connection, name: str) -> str:
