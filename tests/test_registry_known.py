@@ -141,3 +141,19 @@ def test_a_registry_older_than_spellings_knows_no_names(tmp_path: Path):
     db.conn.commit()
     known = known_of(db)
     assert known.name_list() == [] and known.knows_number("31/KH-UBND")
+
+
+def test_cli_parse_with_a_registry(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    import json
+
+    from docparse.cli import main
+
+    db = open_db(tmp_path / "reg.db")
+    ingest_bytes(db, CLEAN_PLAN.encode(), "plan.txt")
+    slip = tmp_path / "slip.txt"
+    slip.write_text(SCANNED_SLIP, encoding="utf-8")
+    assert main(["parse", "--registry", str(tmp_path / "none.db"), str(slip)]) == 2
+    assert "không có sổ đăng ký" in capsys.readouterr().err
+    assert main(["parse", "--registry", str(tmp_path / "reg.db"), str(slip)]) == 0
+    got = json.loads(capsys.readouterr().out)["documents"][0]["recipients"]
+    assert all(any(r.startswith(u) for r in got) for u in UNITS), got
