@@ -231,3 +231,33 @@ def test_attached(text, num, date, iss):
     att = attached.find_attached(lines_from_text(text))
     assert att is not None
     assert (att.number, att.date, att.issuer) == (num, date, iss)
+
+
+# --------------------------------------------------------------- guarded patterns
+def _corpus_folds() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    out = []
+    for p in sorted(root.glob("seeds/*.txt")) + sorted(root.glob("dev/tl/*.txt")):
+        out += [x.fold for x in lines_from_text(p.read_text(encoding="utf-8"))]
+    return out
+
+
+@pytest.mark.parametrize("text", [
+    "kien giang, ngay 09 thang 11 nam 2020",
+    "so: 12/qd-ubnd        ha noi, ngay   01 thang 12 nam 2025",
+    "tp. ho chi minh ,ngay 3 thang 4 nam 2024",
+    "ha noi ngay 01 thang 12 nam 2025",  # no comma: the guard refuses it, as the pattern does
+    "van ban nay, ngay ky, co hieu luc",
+])
+def test_a_guarded_pattern_answers_as_the_pattern_alone(text):
+    """The guard (``<name>_needs`` in a rule file) only skips lines the pattern cannot match."""
+    from docparse.header.patterns import Guarded, patterns
+
+    guarded = [g for g in vars(patterns()).values() if isinstance(g, Guarded)]
+    assert guarded
+    for g in guarded:
+        for t in [text, *_corpus_folds()[:: 1 if text.startswith("kien") else 997]]:
+            a, b = g.search(t), g.pattern.search(t)
+            assert (a and a.span()) == (b and b.span()), t
