@@ -101,6 +101,12 @@ def collapse_ws(text: str) -> str:
 _UPPER_RE = re.compile(r"[^\W\d_]")
 
 
+#: Line checks run on every line by several stages (splitting, header, signer, tasks): each asks
+#: again about the same lines, so the answer is kept (bounded; a line's text is its own key).
+_LINE_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_LINE_CACHE)
 def is_upper_line(text: str, min_letters: int = 3) -> bool:
     """True for lines written in capitals (titles, issuer and authority lines)."""
     letters = _UPPER_RE.findall(text)

@@ -22,7 +22,7 @@ from pathlib import Path
 from .citations import is_number, repair_ocr_numbers
 from .header import RESPELLED, extract_header
 from .lines import lines_from_text, to_lines
-from .model import Header, Line, ParsedDocument, ParsedFile, Reference
+from .model import Header, Line, ParsedDocument, ParsedFile, Reference, Segment
 from .normalize import fold, normalize_text
 from .readers import read_bytes, read_file
 from .references import extract_references, stronger
@@ -122,8 +122,9 @@ _OCR_SAMPLE = 80
 Where = dict[int, list[tuple[int, int]]]
 
 
-def _respelled(lines: list[Line], known: Known | None = None) -> tuple[list[Line], Where]:
-    """The lines of each document that lost its diacritics (OCR), respelled.
+def _respelled(lines: list[Line], segments: list[Segment],
+               known: Known | None = None) -> tuple[list[Line], Where]:
+    """The lines of each document (``segments``, split from ``lines``) that lost its diacritics (OCR), respelled.
 
     A document is respelled as a whole (the restorer reads each word with its
     neighbours, across line breaks) when its first lines look like OCR
@@ -139,7 +140,7 @@ def _respelled(lines: list[Line], known: Known | None = None) -> tuple[list[Line
     out = list(lines)
     where: Where = {}
     pos = {x.index: k for k, x in enumerate(lines)}
-    for seg in split_documents(lines):
+    for seg in segments:
         sample = "\n".join(x.text for x in seg.lines[:_OCR_SAMPLE] if not x.blank)
         if not needs_restore(sample):
             continue
@@ -209,8 +210,11 @@ def parse_lines(lines: list[Line], known: Known | None = None) -> list[ParsedDoc
     :class:`~docparse.restore.Known`).
     """
     printed = {x.index: x for x in lines}
-    lines, where = _respelled(lines, known)
-    docs = _parse(lines, set(where), known)
+    segments = split_documents(lines)
+    lines, where = _respelled(lines, segments, known)
+    if where:  # a scan, respelled: its documents are split again as the rules read it
+        segments = split_documents(lines)
+    docs = _parse(segments, set(where), known)
     for doc in docs:
         _to_print(doc, where, printed)
     return docs
@@ -274,9 +278,9 @@ def _settle_references(docs: list[ParsedDocument], ocr: list[bool], known: Known
                     r.date = max(set(dates), key=dates.count)
 
 
-def _parse(lines: list[Line], ocr_lines: set[int], known: Known | None) -> list[ParsedDocument]:
+def _parse(segments: list[Segment], ocr_lines: set[int], known: Known | None) -> list[ParsedDocument]:
     docs = []
-    for seg in split_documents(lines):
+    for seg in segments:
         if any(x.index in ocr_lines for x in seg.lines):
             seg.notes.append(RESPELLED)
         docs.append(ParsedDocument(header=extract_header(seg), lines=seg.lines))

@@ -14,8 +14,10 @@ inflating it.
 from __future__ import annotations
 
 import hashlib
+import io
 import struct
 import unicodedata
+import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,6 +202,18 @@ def _xml_escape(text: str) -> str:
 def deep_docx(depth: int = 100_000) -> bytes:
     """document.xml nested ``depth`` elements deep (a recursive reader's stack, libxml2's limit)."""
     return docx(_document_xml("<x>" * depth + "</x>" * depth))
+
+
+def deep_odt(depth: int = 100_000) -> bytes:
+    """An OpenDocument text whose content.xml nests ``depth`` elements (read by lxml, not python-docx)."""
+    ns = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body>'
+               + "<x>" * depth + "</x>" * depth + "</office:body></office:document-content>").encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:  # the mimetype first and stored, as ODF asks
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
 
 
 def billion_laughs_docx() -> bytes:

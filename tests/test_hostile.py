@@ -43,7 +43,16 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from hostile_files import SEED, billion_laughs_docx, deep_docx, docx, encrypted_pdf, text_pdf, zip_bomb_docx
+from hostile_files import (
+    SEED,
+    billion_laughs_docx,
+    deep_docx,
+    deep_odt,
+    docx,
+    encrypted_pdf,
+    text_pdf,
+    zip_bomb_docx,
+)
 from live_server import live_server
 
 from api.app import create_app
@@ -98,6 +107,7 @@ CASES = [
     Case("2000-page-pdf", "dai.pdf", lambda: text_pdf(["Trang"], pages=2000), True, "2000 trang"),
     Case("200-MB", "lon.pdf", lambda: b"", True, "quá lớn"),  # made on disk as a sparse file; see _file()
     Case("deep-xml-docx", "sau.docx", deep_docx, True, "lồng quá sâu"),
+    Case("deep-xml-odt", "sau.odt", deep_odt, True, "lồng quá sâu"),
     Case("billion-laughs-docx", "cuoi.docx", billion_laughs_docx, True, "khai báo DTD"),
     Case("dot-dot-name", "../../etc/passwd", lambda: _SEED_BYTES, False, "passwd"),
     Case("control-char-name", "a\x00b\x1f.txt", lambda: _SEED_BYTES, False, "ab.txt"),

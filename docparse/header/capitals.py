@@ -35,20 +35,45 @@ _WORD = re.compile(r"\w+")
 _MARKS = frozenset(",;.:")
 
 
-def _contexts(texts: list[str]) -> tuple[dict[tuple[str, str], Counter[str]], dict[tuple[str, str], Counter[str]]]:
+_Keys = frozenset[tuple[str, str]]
+
+
+def _keys(value: str) -> tuple[_Keys, _Keys]:
+    """The contexts a value asks about: (previous, next) around each word, and each pair of neighbours."""
+    found = [w.lower() for w in _WORD.findall(fold(value))]
+    return (frozenset(zip(found, found[2:], strict=False)), frozenset(zip(found, found[1:], strict=False)))
+
+
+def _contexts(texts: list[str], folds: list[str], want: tuple[_Keys, _Keys],
+              ) -> tuple[dict[tuple[str, str], Counter[str]], dict[tuple[str, str], Counter[str]]]:
     """In the lower-case texts: (previous word, next word), folded → the words printed between them,
-    and (word, next word), folded → the mark printed between them ("" for none)."""
+    and (word, next word), folded → the mark printed between them ("" for none).
+
+    Only the contexts in ``want`` (the value's) are counted, and a line holding none of the value's
+    words is skipped by one regex search: the document is read once per value, most of it skipped.
+    """
     words_at: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     marks_at: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for text in texts:
-        if is_upper_line(text):
+    want_words, want_marks = want
+    heads = {a for a, _ in want_words | want_marks}
+    if not heads:
+        return words_at, marks_at
+    probe = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True)) + r")\b",
+                       re.IGNORECASE)
+    for text, folded in zip(texts, folds, strict=True):
+        if not probe.search(folded) or is_upper_line(text):
             continue
-        found = list(_WORD.finditer(text))
-        for a, w, b in zip(found, found[1:], found[2:], strict=False):
-            if w.group().isalpha():
-                words_at[(fold(a.group()).lower(), fold(b.group()).lower())][w.group().lower()] += 1
-        for a, b in zip(found, found[1:], strict=False):
-            marks_at[(fold(a.group()).lower(), fold(b.group()).lower())][_mark(text[a.end():b.start()])] += 1
+        found = list(_WORD.finditer(folded))
+        keys = [w.group().lower() for w in found]
+        for k in range(len(found) - 1):
+            pair = (keys[k], keys[k + 1])
+            if pair in want_marks:
+                marks_at[pair][_mark(text[found[k].end():found[k + 1].start()])] += 1
+            if k + 2 < len(found) and (keys[k], keys[k + 2]) in want_words:
+                w = found[k + 1]
+                word = text[w.start():w.end()]
+                if word.isalpha():
+                    words_at[(keys[k], keys[k + 2])][word.lower()] += 1
     return words_at, marks_at
 
 
@@ -74,14 +99,15 @@ def respell_capitals(value: str, lines: list[Line], *, scanned: bool = False) ->
     """
     if not value:
         return value
-    texts = [x.text for x in lines if not x.blank]
-    words_at, marks_at = _contexts(texts)
+    want = _keys(value)
+    kept = [x for x in lines if not x.blank]
+    words_at, marks_at = _contexts([x.text for x in kept], [x.fold for x in kept], want)
     least = 1
     if not is_upper_line(value):
         if not scanned:
             return value
         least = 2
-        own_words, own_marks = _contexts([value])
+        own_words, own_marks = _contexts([value], [fold(value)], want)
         for key, c in own_words.items():
             words_at[key] = words_at.get(key, Counter()) - c
         for key, c in own_marks.items():

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 from .. import legacy_encodings as legacy
 from ..model import Cell, Paragraph, SourceDocument, Table
+from .safety import deep_xml_error
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -698,8 +699,8 @@ def read_docx(data: bytes, *, max_pages: int = 500) -> SourceDocument:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, EOFError) as e:
         raise ReadError("Tệp không phải .docx hợp lệ (có thể bị hỏng)", detail=f"{type(e).__name__}: {e}") from e
     except Exception as e:  # lxml XMLSyntaxError, zlib errors of a truncated member...
-        raise ReadError("Tệp .docx bị hỏng (nội dung XML không đọc được)",
-                        detail=f"{type(e).__name__}: {e}") from e
+        raise deep_xml_error(e, "docx") or ReadError("Tệp .docx bị hỏng (nội dung XML không đọc được)",
+                                                     detail=f"{type(e).__name__}: {e}") from e
     pages = _app_pages(data)
     if pages is not None and pages > max_pages:
         raise ReadError(f"Văn bản quá dài ({pages} trang; giới hạn {max_pages} trang)")

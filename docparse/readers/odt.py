@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from .. import legacy_encodings as legacy
 from ..model import Cell, Paragraph, SourceDocument, Table
+from .safety import deep_xml_error
 from .styled import StyledParagraph
 
 #: Largest zip member read (inflated bytes).
@@ -396,8 +397,8 @@ def read_odt(data: bytes, *, max_pages: int = 500) -> SourceDocument:
         root = _parse_xml(content)
         styles_root = _parse_xml(styles_xml) if styles_xml else None
     except Exception as e:  # lxml XMLSyntaxError
-        raise ReadError("Tệp .odt bị hỏng (nội dung XML không đọc được)",
-                        detail=f"{type(e).__name__}: {e}") from e
+        raise deep_xml_error(e, "odt") or ReadError("Tệp .odt bị hỏng (nội dung XML không đọc được)",
+                                                    detail=f"{type(e).__name__}: {e}") from e
     styles = _Styles()
     styles.load(styles_root)
     styles.load(root)  # automatic styles of content.xml (after the named ones they refer to)
