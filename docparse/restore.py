@@ -125,6 +125,7 @@ def _signs_as_word(core: str) -> bool:
     return any(is_syllable(fold(o)) and not _VOWEL.match(o) for o in _readings(core))
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat: "các", "và", "thực hiện" are classified once
 def _classify(core: str) -> str:
     letters = sum(1 for c in core if c.isalpha())
     if not letters and _signs_as_word(core):
@@ -538,40 +539,45 @@ def restore_stats(text: str) -> RestoreStats:
 
 
 def _stats(toks: list[Token]) -> RestoreStats:
-    m = model()
-    marked = bare = junk = foreign = words = 0
+    counts = [0, 0, 0, 0]  # marked, bare, junk, foreign
+    words = 0
     for t in toks:
         if t.kind != "w":
             continue
         words += 1
-        if _CODE.fullmatch(t.text):
-            continue  # "V2", "B6": a code in clean text, "Bộ" in OCR; no evidence either way
-        if t.text.lower() in m.foreign_markers:
-            foreign += 1
-            continue
-        fixed = m.fixed_form(t.text)
-        if fixed is not None:
-            if fixed != t.text.lower() and fold(fixed) == fold(t.text):
-                junk += 1  # "LDVP" for LĐVP
-            continue
-        low = t.text.lower()
-        if any(c in _JUNK for c in low):
-            junk += 1
-        elif not low.isascii():
-            if low in m.uni:
-                marked += 1
-            else:
-                junk += 1
-        else:
-            forms = m.forms.get(low)
-            if forms:
-                total = sum(c for _, c in forms)
-                plain = sum(c for f, c in forms if f.isascii())
-                if plain < 0.5 * total:
-                    bare += 1
-            elif m.candidates(t.text)[0][0] != low:
-                junk += 1  # "ciia", "xdy": no word as written, one OCR edit away from one
-    return RestoreStats(marked, bare, junk, foreign, words)
+        verdict = _evidence(t.text)
+        if verdict >= 0:
+            counts[verdict] += 1
+    return RestoreStats(counts[0], counts[1], counts[2], counts[3], words)
+
+
+_MARKED, _BARE, _JUNK_WORD, _FOREIGN = 0, 1, 2, 3
+
+
+@lru_cache(maxsize=1 << 16)  # a word's evidence depends on the word alone; words repeat
+def _evidence(text: str) -> int:
+    """What one word says (:data:`_MARKED`, :data:`_BARE`, :data:`_JUNK_WORD`, :data:`_FOREIGN`), -1 for nothing."""
+    m = model()
+    if _CODE.fullmatch(text):
+        return -1  # "V2", "B6": a code in clean text, "Bộ" in OCR; no evidence either way
+    if text.lower() in m.foreign_markers:
+        return _FOREIGN
+    fixed = m.fixed_form(text)
+    if fixed is not None:
+        return _JUNK_WORD if fixed != text.lower() and fold(fixed) == fold(text) else -1  # "LDVP" for LĐVP
+    low = text.lower()
+    if any(c in _JUNK for c in low):
+        return _JUNK_WORD
+    if not low.isascii():
+        return _MARKED if low in m.uni else _JUNK_WORD
+    forms = m.forms.get(low)
+    if forms:
+        total = sum(c for _, c in forms)
+        plain = sum(c for f, c in forms if f.isascii())
+        return _BARE if plain < 0.5 * total else -1
+    if m.candidates(text)[0][0] != low:
+        return _JUNK_WORD  # "ciia", "xdy": no word as written, one OCR edit away from one
+    return -1
 
 
 @lru_cache(maxsize=64)
