@@ -42,8 +42,18 @@ def _move_tone(m: re.Match[str]) -> str:
     return f"{head}{v1}{tone}{v2}"
 
 
+#: In composed text, where an old-style tone can be: "o"/"u" then a toned "a", "e" or "y" (every
+#: match of :data:`_OLD_TONE` has this). A line without it is spared the decomposition.
+_MAYBE_OLD_TONE = re.compile(r"(?i)[ou][àáãảạèéẽẻẹỳýỹỷỵ]")
+
+
 def fix_tone_placement(text: str) -> str:
     """Move old-style tone marks to the new-style vowel (``Uỷ`` → ``Ủy``)."""
+    nfc = unicodedata.normalize("NFC", text)
+    if not _MAYBE_OLD_TONE.search(nfc):  # the answer without decomposing and matching
+        if nfc == text:
+            return text
+        return nfc if any(t in unicodedata.normalize("NFD", text) for t in _TONES) else text
     nfd = unicodedata.normalize("NFD", text)
     if not any(t in nfd for t in _TONES):
         return text
@@ -112,7 +122,7 @@ def is_upper_line(text: str, min_letters: int = 3) -> bool:
     letters = _UPPER_RE.findall(text)
     if len(letters) < min_letters:
         return False
-    upper = sum(1 for c in letters if c.isupper())
+    upper = sum(map(str.isupper, letters))  # C-level: no Python frame per letter
     return upper / len(letters) >= 0.85
 
 
