@@ -520,3 +520,31 @@ def test_a_boundary_no_word_can_cross_is_not_segmented() -> None:
     assert not gz._may_cross(toks, comma) and not gz._may_cross(toks, comma + 1)
     quy = gz.gazetteer().tokens("quy trình")
     assert gz._may_cross(quy, 1)
+
+
+@pytest.mark.parametrize("text", [
+    "Sở Tư pháp chủ trì, phối hợp với các đơn vị liên quan",
+    "các Sở, ban, ngành tỉnh triển khai thực hiện",
+    "- UBND cấp huyện báo cáo kết quả",
+    "Rà soát, đánh giá kết quả thực hiện năm trước",  # no unit: skipped before matching
+    "Giao Văn phòng Ủy ban nhân dân tỉnh theo dõi",
+])
+def test_the_first_word_check_only_skips_texts_no_unit_starts(text):
+    """``may_start_unit`` (asked before the gazetteer matches) is false only where ``starts_unit`` is,
+    on these lines and on every line of the seeds and the dev texts."""
+    from docparse.lines import lines_from_text
+    from docparse.tasks.unit_lists import _skip_markers, _Text
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    lines = [text]
+    if text.startswith("Sở"):
+        for p in sorted(root.glob("seeds/*.txt")) + sorted(root.glob("dev/tl/*.txt"))[:40]:
+            lines += [x.text for x in lines_from_text(p.read_text(encoding="utf-8")) if not x.blank]
+    skipped = 0
+    for line in lines:
+        t = _Text(line)
+        for i in {0, _skip_markers(t, 0, t.n)}:
+            if not t.may_start_unit(i):
+                skipped += 1
+                assert not t.starts_unit(i, t.n), line
+    assert skipped or not text.startswith("Rà")

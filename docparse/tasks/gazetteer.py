@@ -131,12 +131,14 @@ class Gazetteer:
         self._fold = PhraseMatcher(self.vocab, attr="ORTH")
         self._by_key: dict[int, Entry] = {}
         seen: set[str] = set()
+        first: dict[str, set[str]] = {}
         for e in self.entries:
             words = _tokenize_plain(e.text)
             key = f"{e.label}|{e.section}|{e.text}"
             if not words or key in seen:
                 continue
             seen.add(key)
+            first.setdefault(e.label, set()).update((words[0].lower(), fold(words[0])))
             self._lower.add(key, [self._doc(words)])
             self._fold.add(key, [self._doc([fold(w) for w in words])])
             self._by_key[self.vocab.strings[key]] = e
@@ -144,6 +146,9 @@ class Gazetteer:
             fold(h): set(levels) for h, levels in (g.get("local_heads") or {}).items()
         }
         self.lead_ins: list[str] = list(g.get("lead_ins", []))
+        #: By label, the first word of its entries, lower case and folded: no match of the label starts
+        #: on any other token, which lets a reader skip matching a text whose first word starts none.
+        self.first_words = {label: frozenset(words) for label, words in first.items()}
         # Items that are a whole known name need no segmenter to be read.
         self.whole_names = {e.text.lower() for e in self.entries if e.label in (NAME, GROUP)}
         abbrevs = {**rules.load("abbreviations").get("expand", {}), **(g.get("abbreviations") or {})}

@@ -25,7 +25,7 @@ pass; this module splits on what is left (GOLD.md, TASK):
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ..model import Unit
 from ..normalize import collapse_ws, fold, normalize_text
@@ -81,10 +81,17 @@ class _Piece:
     chunk: int = 0  # pieces of one chunk (between hard separators) share a tail
 
 
+@cache
+def _start_words() -> frozenset[str]:
+    """First words of the entries whose match :meth:`_Text.starts_unit` takes as a unit's start."""
+    g = gazetteer()
+    return frozenset().union(*(g.first_words.get(label, ()) for label in (*_UNIT_START, KINDWORD, LEVEL)))
+
+
 class _Text:
     """One text's tokens and gazetteer matches, with the lookups the splitter asks."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, matched: bool = True) -> None:
         g = gazetteer()
         self.g = g
         norm = normalize_text(text)
@@ -92,9 +99,28 @@ class _Text:
             norm = text
         self.text, self.src_start, self.src_end = g.expand(norm)
         self.toks = g.tokens(self.text)
+        self.n = len(self.toks)
+        if matched:
+            self.match()
+
+    def may_start_unit(self, k: int) -> bool:
+        """Could a unit begin at token ``k``? False only where :meth:`starts_unit` is false: no entry of
+        the gazetteer starts with its word (nor with the word after a plural "các"). Asked before matching."""
+        first = _start_words()
+        while k < self.n:
+            tok = self.toks[k]
+            if tok.low in first or fold(tok.text) in first:
+                return True
+            if tok.low not in _PLURAL:
+                return False
+            k += 1
+        return False
+
+    def match(self) -> None:
+        """The gazetteer's matches over the tokens, and the lookups built from them."""
+        g = self.g
         self.matches = g.match(self.text, self.toks)
-        n = len(self.toks)
-        self.n = n
+        n = self.n
         self.at: list[list[Match]] = [[] for _ in range(n)]
         self.ending: list[list[Match]] = [[] for _ in range(n + 1)]
         for m in self.matches:
@@ -665,14 +691,17 @@ def _leading_cached(text: str) -> tuple[tuple[Unit, ...], int]:
 
 
 def _leading_in(text: str) -> tuple[tuple[Unit, ...], int]:
-    t = _Text(text)
+    t = _Text(text, matched=False)  # most sentences start with no unit: matched only if one may
     i0 = _skip_markers(t, 0, t.n)
     for lead_in in t.g.lead_ins:
         n = len(lead_in.split())
         if i0 + n < t.n and " ".join(x.text for x in t.toks[i0:i0 + n]) == lead_in:
             i0 += n
             break
-    if i0 >= t.n or not t.starts_unit(i0, t.n):
+    if i0 >= t.n or not t.may_start_unit(i0):
+        return (), 0
+    t.match()
+    if not t.starts_unit(i0, t.n):
         return (), 0
     k, offset = _predicate(t, i0)
     units = _split(t, i0, k)
