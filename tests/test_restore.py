@@ -306,3 +306,27 @@ def test_tl_counts_are_reproducible() -> None:
             if int(row[1])
         }
     assert stored == dict(counts)
+
+
+def test_the_gate_counts_as_the_tokenizer_does():
+    """``needs_restore`` counts words without building tokens: the same counts, on the seeds and random text."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from docparse import restore as r
+    from docparse.normalize import normalize_text
+
+    root = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+    for p in sorted(root.glob("*.txt")):
+        text = normalize_text(p.read_text(encoding="utf-8"))
+        assert r._chunk_stats(text) == r._stats(r.tokenize(text))
+
+    alphabet = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĐ0123456789&§$¢@'/.,:;-()[]\"“”*…|<>«»•_ \n"
+
+    @settings(max_examples=2000, deadline=None)
+    @given(st.text(alphabet=alphabet, max_size=60))
+    def check(text: str) -> None:
+        n = normalize_text(text)
+        assert r._chunk_stats(n) == r._stats(r.tokenize(n))
+
+    check()
