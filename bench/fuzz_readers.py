@@ -32,7 +32,10 @@ Contract checked on every input:
 
 Seeds: ``corpus/seeds`` (text, also re-encoded), the dev ``.docx`` and
 ``.doc`` files, the first page of each dev PDF (whole scans take seconds a
-run), and small .docx/.odt/.rtf/.pdf/.png files built here. Zip-based inputs
+run), and small .docx/.odt/.rtf/.pdf/.png files built here. The writers
+they are built with (:func:`build_zip`, :func:`build_pdf`) serve the tests'
+built files too (``tests/hostile_files.py``, ``tests/test_fuzz_regressions.py``):
+the tests can import from ``bench/``, not the other way round. Zip-based inputs
 (.docx, .odt) are mutated *inside* the archive by a custom mutator (a
 member's bytes mutated, then the archive re-packed with correct CRCs):
 byte flips in a deflated member only ever reach the CRC check.
@@ -56,6 +59,7 @@ import sys
 import tempfile
 import time
 import traceback
+import unicodedata
 import warnings
 import zipfile
 from pathlib import Path
@@ -71,14 +75,15 @@ GENERIC = "lỗi không mong đợi"
 #: Largest input the fuzzer makes (bytes).
 MAX_LEN = 400_000
 
-# ---------------------------------------------------------------- seeds
+# ---------------------------------------------------------------- writers (tests/hostile_files.py uses them too)
 
 
-def _xml(text: str) -> str:
+def xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _zip(members: list[tuple[str, bytes]], stored_first: bool = False) -> bytes:
+def build_zip(members: list[tuple[str, bytes]], stored_first: bool = False) -> bytes:
+    """A zip of ``(name, bytes)``, deflated (the first stored if ``stored_first``), dated 2024-01-01."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for k, (name, data) in enumerate(members):
@@ -86,6 +91,35 @@ def _zip(members: list[tuple[str, bytes]], stored_first: bool = False) -> bytes:
             info.compress_type = zipfile.ZIP_STORED if stored_first and k == 0 else zipfile.ZIP_DEFLATED
             z.writestr(info, data)
     return out.getvalue()
+
+
+def pdf_text(line: str) -> str:
+    """``line`` as a PDF string's text: escaped, without diacritics (no Vietnamese in the standard fonts)."""
+    plain = unicodedata.normalize("NFD", line.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c) and ord(c) < 128)
+    return plain.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def build_pdf(objects: list[bytes], *, trailer_extra: bytes = b"", binary: bool = False) -> bytes:
+    """A PDF of ``objects`` (numbered from 1; object 1 is the catalog) with a correct xref table.
+
+    ``trailer_extra`` goes into the trailer dictionary after ``/Root``; ``binary`` adds the comment
+    of high bytes after the header that marks the file as binary (PDF 32000-1 §7.5.2).
+    """
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" if binary else b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, trailer_extra, xref)
+    return bytes(out)
+
+
+# ---------------------------------------------------------------- seeds
 
 
 def _seed_lines(n: int = 40) -> list[str]:
@@ -97,11 +131,11 @@ def tiny_docx(lines: list[str]) -> bytes:
     """A minimal .docx: paragraphs (the first bold) and a 2x3 task table."""
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     paras = "".join(
-        f"<w:p><w:r>{'<w:rPr><w:b/></w:rPr>' if k == 0 else ''}<w:t xml:space=\"preserve\">{_xml(x)}</w:t></w:r></w:p>"
+        f"<w:p><w:r>{'<w:rPr><w:b/></w:rPr>' if k == 0 else ''}<w:t xml:space=\"preserve\">{xml_escape(x)}</w:t></w:r></w:p>"
         for k, x in enumerate(lines))
 
     def cell(t: str) -> str:
-        return f"<w:tc><w:p><w:r><w:t>{_xml(t)}</w:t></w:r></w:p></w:tc>"
+        return f"<w:tc><w:p><w:r><w:t>{xml_escape(t)}</w:t></w:r></w:p></w:tc>"
 
     rows = [["TT", "Nội dung", "Đơn vị chủ trì"], ["1", "Rà soát thủ tục", "Sở Tư pháp"]]
     table = "<w:tbl>" + "".join("<w:tr>" + "".join(cell(t) for t in r) + "</w:tr>" for r in rows) + "</w:tbl>"
@@ -114,7 +148,7 @@ def tiny_docx(lines: list[str]) -> bytes:
     rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
             'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
             'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-    return _zip([("[Content_Types].xml", types.encode()), ("_rels/.rels", rels.encode()),
+    return build_zip([("[Content_Types].xml", types.encode()), ("_rels/.rels", rels.encode()),
                  ("word/document.xml", doc.encode())])
 
 
@@ -123,7 +157,7 @@ def tiny_odt(lines: list[str]) -> bytes:
     ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"')
-    paras = "".join(f"<text:p>{_xml(x)}</text:p>" for x in lines)
+    paras = "".join(f"<text:p>{xml_escape(x)}</text:p>" for x in lines)
     table = ("<table:table><table:table-row><table:table-cell><text:p>TT</text:p></table:table-cell>"
              "<table:table-cell><text:p>Đơn vị chủ trì</text:p></table:table-cell></table:table-row>"
              "<table:table-row><table:table-cell><text:p>1</text:p></table:table-cell>"
@@ -134,7 +168,7 @@ def tiny_odt(lines: list[str]) -> bytes:
                 'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
                 '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
                 '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
-    return _zip([("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", content.encode()),
+    return build_zip([("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", content.encode()),
                  ("META-INF/manifest.xml", manifest.encode())], stored_first=True)
 
 
@@ -160,30 +194,14 @@ def tiny_rtf(lines: list[str]) -> bytes:
 
 def tiny_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with an uncompressed text stream (ASCII: the standard font has no Vietnamese)."""
-    import unicodedata
-
-    def plain(t: str) -> str:
-        t = unicodedata.normalize("NFD", t.replace("đ", "d").replace("Đ", "D"))
-        t = "".join(c for c in t if not unicodedata.combining(c) and ord(c) < 128)
-        return t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    ops = "BT /F1 11 Tf 14 TL 50 800 Td " + " ".join(f"({plain(x)}) Tj T*" for x in lines) + " ET"
+    ops = "BT /F1 11 Tf 14 TL 50 800 Td " + " ".join(f"({pdf_text(x)}) Tj T*" for x in lines) + " ET"
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
             b"/Resources << /Font << /F1 5 0 R >> >> >>",
             b"<< /Length %d >>\nstream\n" % len(ops) + ops.encode("latin-1") + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return build_pdf(objs)
 
 
 def tiny_images() -> list[tuple[str, bytes]]:
@@ -224,7 +242,7 @@ def seeds() -> list[tuple[str, bytes]]:
     text = (CORPUS / "seeds" / "001_4d3cbe0d2efac68f.txt").read_text(encoding="utf-8")[:3000]
     out += [("seed-utf16.txt", text.encode("utf-16")), ("seed-cp1258.txt", text.encode("cp1258", "replace")),
             ("seed-bom.txt", b"\xef\xbb\xbf" + text.encode()), ("seed.md", ("# " + text).encode()),
-            ("seed.html", f"<html><body><p>{_xml(text)}</p></body></html>".encode())]
+            ("seed.html", f"<html><body><p>{xml_escape(text)}</p></body></html>".encode())]
     for p in sorted((CORPUS / "dev" / "files").iterdir()):
         if p.suffix in (".docx", ".doc"):
             out.append((p.name, p.read_bytes()))

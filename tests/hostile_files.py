@@ -9,20 +9,29 @@ bomb is a real one: its document.xml inflates to 10 GB from about 10 MB,
 made by repeating one deflate block that was full-flushed (and so does not
 refer back to earlier data); its CRC is computed by combining CRCs, not by
 inflating it.
+
+The plain writers (:func:`build_pdf`: objects and an xref table;
+:func:`build_zip`: members through ``zipfile``) are those the fuzzer builds
+its seeds with, in ``bench/fuzz_readers.py`` (``bench/`` cannot import from
+``tests/``); they are imported here so that the tests take every built file
+from this module.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import struct
-import unicodedata
-import zipfile
+import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # bench/ is a folder of the repository, not an installed package
+    sys.path.insert(0, str(ROOT))
+
+from bench.fuzz_readers import build_pdf, build_zip, pdf_text, xml_escape  # noqa: E402
+
 SEED = ROOT / "corpus" / "seeds" / "001_4d3cbe0d2efac68f.txt"
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -33,12 +42,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 def _ascii_lines(text: str, n: int = 40) -> list[str]:
     """The first lines of a seed without diacritics (the PDF's standard font has no Vietnamese glyphs)."""
-    out = []
-    for line in text.splitlines()[:n]:
-        plain = unicodedata.normalize("NFD", line.replace("đ", "d").replace("Đ", "D"))
-        plain = "".join(c for c in plain if not unicodedata.combining(c) and ord(c) < 128)
-        out.append(plain.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)"))
-    return out
+    return [pdf_text(line) for line in text.splitlines()[:n]]
 
 
 def _content(lines: list[str]) -> bytes:
@@ -46,21 +50,6 @@ def _content(lines: list[str]) -> bytes:
     ops += [f"({line}) Tj T*" for line in lines]
     ops.append("ET")
     return "\n".join(ops).encode("latin-1")
-
-
-def _pdf(objects: list[bytes], *, trailer_extra: bytes = b"") -> bytes:
-    """Objects 1..n (object 1 is the catalog) with a correct xref table."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, trailer_extra, xref)
-    return bytes(out)
 
 
 def _stream(data: bytes, extra: bytes = b"") -> bytes:
@@ -80,7 +69,7 @@ def text_pdf(lines: list[str] | None = None, pages: int = 1) -> bytes:
     ]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
                 b"/Resources << /Font << /F1 3 0 R >> >> >>"] * pages
-    return _pdf(objects)
+    return build_pdf(objects, binary=True)
 
 
 _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
@@ -127,7 +116,7 @@ def encrypted_pdf(user_password: bytes = b"mat-khau", owner_password: bytes = b"
         b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>" % (
             o_entry.hex().encode(), u_entry.hex().encode(), permissions),
     ]
-    return _pdf(objects, trailer_extra=b"/Encrypt 6 0 R /ID [<%s> <%s>] " % (
+    return build_pdf(objects, binary=True, trailer_extra=b"/Encrypt 6 0 R /ID [<%s> <%s>] " % (
         file_id.hex().encode(), file_id.hex().encode()))
 
 
@@ -147,7 +136,7 @@ def _member(name: str, data: bytes) -> _Member:
     return _Member(name, c.compress(data) + c.flush(), zlib.crc32(data), len(data))
 
 
-def _zip(members: list[_Member]) -> bytes:
+def _raw_zip(members: list[_Member]) -> bytes:
     """A zip by hand, with Zip64 sizes where a member passes 4 GB (zipfile cannot write raw deflate)."""
     out = bytearray()
     central = bytearray()
@@ -188,15 +177,11 @@ def _document_xml(body: str) -> bytes:
 def docx(document_xml: bytes | None = None) -> bytes:
     """A minimal .docx (three parts); by default one paragraph per line of the seed plan."""
     if document_xml is None:
-        paras = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{_xml_escape(line)}</w:t></w:r></w:p>"
+        paras = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{xml_escape(line)}</w:t></w:r></w:p>"
                         for line in SEED.read_text(encoding="utf-8").splitlines())
         document_xml = _document_xml(paras)
-    return _zip([_member("[Content_Types].xml", _CONTENT_TYPES), _member("_rels/.rels", _RELS),
-                 _member("word/document.xml", document_xml)])
-
-
-def _xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _raw_zip([_member("[Content_Types].xml", _CONTENT_TYPES), _member("_rels/.rels", _RELS),
+                     _member("word/document.xml", document_xml)])
 
 
 def deep_docx(depth: int = 100_000) -> bytes:
@@ -209,11 +194,9 @@ def deep_odt(depth: int = 100_000) -> bytes:
     ns = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
     content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body>'
                + "<x>" * depth + "</x>" * depth + "</office:body></office:document-content>").encode()
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:  # the mimetype first and stored, as ODF asks
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
-        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-    return buf.getvalue()
+    # the mimetype first and stored, as ODF asks
+    return build_zip([("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", content)],
+                     stored_first=True)
 
 
 def billion_laughs_docx() -> bytes:
@@ -289,5 +272,5 @@ def zip_bomb_docx(gigabytes: int = 10) -> bytes:
         n >>= 1
     crc = crc32_combine(crc, acc_crc or 0, acc_len)
     crc = crc32_combine(crc, zlib.crc32(tail), len(tail))
-    return _zip([_member("[Content_Types].xml", _CONTENT_TYPES), _member("_rels/.rels", _RELS),
-                 _Member("word/document.xml", raw, crc, size)])
+    return _raw_zip([_member("[Content_Types].xml", _CONTENT_TYPES), _member("_rels/.rels", _RELS),
+                     _Member("word/document.xml", raw, crc, size)])

@@ -30,6 +30,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hostile_files import build_pdf, build_zip
 from test_fuzz import run_bounded
 
 from docparse.header import attached, dateplace
@@ -115,14 +116,6 @@ def test_fuzz_inputs_are_refused_as_damaged(path: Path) -> None:
 # ---------------------------------------------------------------- readers: damaged files reported as an internal error
 
 
-def _zip(members: list[tuple[str, bytes]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members:
-            z.writestr(name, data)
-    return out.getvalue()
-
-
 W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
          b'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
@@ -135,14 +128,14 @@ def test_docx_with_an_unknown_xml_encoding_is_reported_as_damaged() -> None:
     from ``safety.check_xml`` (safety.py:151, ``parser.Parse``).
     """
     doc = b'<?xml version="1.0" encoding="UTF-9"?><w:document ' + W + b"><w:body/></w:document>"
-    err = _refusal(_zip([("[Content_Types].xml", TYPES), ("word/document.xml", doc)]), "vanban.docx")
+    err = _refusal(build_zip([("[Content_Types].xml", TYPES), ("word/document.xml", doc)]), "vanban.docx")
     _no_internal_error(err)
 
 
 def _damaged_member_docx() -> bytes:
     """A .docx whose word/document.xml has a reserved deflate block type: the zip directory and sizes are fine."""
-    good = _zip([("[Content_Types].xml", TYPES),
-                 ("word/document.xml", b"<w:document " + W + b"><w:body>" + b"<w:p/>" * 50 + b"</w:body></w:document>")])
+    good = build_zip([("[Content_Types].xml", TYPES),
+                      ("word/document.xml", b"<w:document " + W + b"><w:body>" + b"<w:p/>" * 50 + b"</w:body></w:document>")])
     info = zipfile.ZipFile(io.BytesIO(good)).getinfo("word/document.xml")
     off = info.header_offset
     name_len, extra_len = struct.unpack("<HH", good[off + 26: off + 30])
@@ -195,16 +188,7 @@ def _pdf(media_box: bytes) -> bytes:
             b"/Resources << /Font << /F1 5 0 R >> >> >>",
             b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return build_pdf(objs)
 
 
 def test_pdf_fixture_is_readable() -> None:
