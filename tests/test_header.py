@@ -261,3 +261,68 @@ def test_a_guarded_pattern_answers_as_the_pattern_alone(text):
         for t in [text, *_corpus_folds()[:: 1 if text.startswith("kien") else 997]]:
             a, b = g.search(t), g.pattern.search(t)
             assert (a and a.span()) == (b and b.span()), t
+
+
+# --------------------------------------------------------------- recipients: "Kính gửi:"
+# Invented letters (not from the corpus). The addressee block ends where the body begins.
+_CV = "SỞ Y TẾ\nSố: 14/SYT-NV\nV/v phối hợp\n"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a blank line, then a paragraph opening "... nhận được" (.docx / .doc)
+    (_CV + "Kính gửi: Sở Tài chính tỉnh Hòa Bình\n\nSở Y tế nhận được Tờ trình số 45/TTr-STC ngày 03/4/2021 "
+     "của Sở Tài chính, có ý kiến như sau:\n- Căn cứ Luật Ngân sách nhà nước, đề nghị bổ sung dự toán;\n"
+     "- Về kinh phí, thống nhất như dự thảo.", ["Sở Tài chính tỉnh Hòa Bình"]),
+    # hard-wrapped text, no blank line: "Trả lời" opens the body, the wrapped name is kept
+    (_CV + "Kính gửi: Ban Quản lý\ndự án đầu tư xây dựng huyện Mỹ Đức\nTrả lời văn bản số 17/BQL ngày\n"
+     "02/3/2022 của Ban Quản lý dự án về việc thẩm định,", ["Ban Quản lý dự án đầu tư xây dựng huyện Mỹ Đức"]),
+    # a dash list ended by a body-start line ("Căn cứ")
+    (_CV + "Kính gửi:\n- Sở Giáo dục và Đào tạo;\n- Bệnh viện Đa khoa tỉnh\nCăn cứ Nghị định số 12/2020/NĐ-CP;",
+     ["Sở Giáo dục và Đào tạo", "Bệnh viện Đa khoa tỉnh"]),
+    # a wrapped dash item ended by a line of another set opening ("Tiếp theo")
+    (_CV + "Kính gửi:\n- Các sở, ban, ngành thuộc\nỦy ban nhân dân tỉnh;\n- Ủy ban nhân dân các xã\n"
+     "Tiếp theo Công văn số 88/SYT-NV, Sở Y tế đề nghị:",
+     ["Các sở, ban, ngành thuộc Ủy ban nhân dân tỉnh", "Ủy ban nhân dân các xã"]),
+    # a capitalised paragraph after a blank line, whatever its first words
+    (_CV + "Kính gửi: Trường Cao đẳng Y tế Phú Thọ\n\nSở Y tế đề nghị Nhà trường cử cán bộ tham dự.",
+     ["Trường Cao đẳng Y tế Phú Thọ"]),
+    # a long paragraph of prose right under the addressee (no blank line, no set opening)
+    (_CV + "Kính gửi: Công ty TNHH Minh Phát\nLiên quan đến hồ sơ đề nghị cấp phép của Công ty, Sở Y tế đã "
+     "tổ chức kiểm tra thực tế tại cơ sở và thấy rằng cơ sở chưa bảo đảm các điều kiện về nhân sự, trang "
+     "thiết bị và quy trình bảo quản theo quy định hiện hành nên chưa đủ điều kiện cấp phép trong đợt này.",
+     ["Công ty TNHH Minh Phát"]),
+    # a name broken after a comma goes on, across the blank line
+    (_CV + "Kính gửi: Ủy ban nhân dân các huyện,\n\nthành phố trực thuộc tỉnh\nThực hiện Kế hoạch số 5/KH-UBND,",
+     ["Ủy ban nhân dân các huyện, thành phố trực thuộc tỉnh"]),
+])
+def test_addressee_ends_where_the_body_begins(text, expected):
+    from docparse.header import recipients
+
+    assert recipients.extract(seg_of(text)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # centred with tabs, the addressee on the same line
+    (_CV + "\t\t\tKính gửi: Công ty cổ phần Xi măng Hải Vân\n\nSở Y tế nhận được hồ sơ của Công ty.",
+     ["Công ty cổ phần Xi măng Hải Vân"]),
+    # centred with spaces, the list on the next (indented) lines
+    (_CV + "                        Kính gửi:\n                        - Sở Nội vụ;\n"
+     "                        - Sở Tư pháp.\nThực hiện Chỉ thị số 03/CT-UBND,", ["Sở Nội vụ", "Sở Tư pháp"]),
+])
+def test_indented_addressee_is_read(text, expected):
+    from docparse.header import recipients
+
+    assert recipients.extract(seg_of(text)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "Kính gửi:" alone, the addressee on the next line without a dash
+    (_CV + "Kính gửi:\nGiám đốc Bệnh viện Đa khoa tỉnh Yên Bái\nXét đề nghị của Bệnh viện tại Tờ trình số 9/TTr-BV,",
+     ["Giám đốc Bệnh viện Đa khoa tỉnh Yên Bái"]),
+    # a person, who must not be taken for the signer's name
+    (_CV + "Kính gửi:\nÔng Lê Văn Tám\nTrả lời đơn kiến nghị của ông ngày 04/5/2023,", ["Ông Lê Văn Tám"]),
+])
+def test_addressee_on_the_line_below(text, expected):
+    from docparse.header import recipients
+
+    assert recipients.extract(seg_of(text)) == expected
