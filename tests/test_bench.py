@@ -54,8 +54,9 @@ def test_parse_stages_add_up(tmp_path: Path) -> None:
     docx = bench_parse.one_run("docx", 1, files=DOCX)
     res = {"txt": bench_parse.aggregate("txt", [run]), "docx": bench_parse.aggregate("docx", [docx])}
     assert res["txt"]["files"] == 2 and res["txt"]["files_per_s"]["median"] > 0
-    stages = sum(res["txt"]["stage_ms_per_file"].values())
-    assert 0.3 < stages / res["txt"]["ms_per_file"]["median"] < 3  # the stages are the pipeline
+    # the stages are the pipeline: CPU time (wall time swings with the load of a shared machine)
+    stages = sum(res["txt"]["stage_cpu_ms_per_file"].values())
+    assert 0.25 < stages / (1000 / res["txt"]["files_per_cpu_s"]["median"]) < 4
     assert res["docx"]["reader_files_per_s"]["median"] > 0
     assert "time per stage" in bench_parse.report(res)
     out = write_json(tmp_path / "parse.json", "parse", {"results": res})
