@@ -108,7 +108,7 @@ def collapse_ws(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-_UPPER_RE = re.compile(r"[^\W\d_]")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
 #: Line checks run on every line by several stages (splitting, header, signer, tasks): each asks
@@ -119,11 +119,15 @@ _LINE_CACHE = 1 << 16
 @lru_cache(maxsize=_LINE_CACHE)
 def is_upper_line(text: str, min_letters: int = 3) -> bool:
     """True for lines written in capitals (titles, issuer and authority lines)."""
-    letters = _UPPER_RE.findall(text)
-    if len(letters) < min_letters:
+    letters = _NOT_LETTER.sub("", text)  # one string, not a list of one-letter strings
+    n = len(letters)
+    if n < min_letters:
+        return False
+    head = letters[: n // 5 + 8]  # a paragraph of prose shows itself in its first fifth
+    if len(head) - sum(map(str.isupper, head)) > 0.15 * n:
         return False
     upper = sum(map(str.isupper, letters))  # C-level: no Python frame per letter
-    return upper / len(letters) >= 0.85
+    return upper / n >= 0.85
 
 
 def sentence_case(text: str, keep: frozenset[str] = frozenset()) -> str:

@@ -62,3 +62,36 @@ def test_tone_shortcut_answers_as_the_full_rule():
             assert fix_tone_placement(t) == _tone_reference(t)
 
     check()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("KẾ HOẠCH", True), ("ỦY BAN nhân dân tỉnh", False), ("BỘ TƯ PHÁP\tSố: 12/QĐ-BTP", True),
+    ("Sở Tư pháp chủ trì, phối hợp với các đơn vị " * 20, False), ("12/2024", False),
+])
+def test_upper_line_examples(text, expected):
+    from docparse.normalize import is_upper_line
+
+    assert is_upper_line(text) is expected
+
+
+def test_upper_line_answers_as_counting_every_letter():
+    """The first-fifth shortcut only refuses lines that counting every letter refuses."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from docparse.normalize import is_upper_line
+
+    letter = re.compile(r"[^\W\d_]")
+
+    def reference(text: str, least: int) -> bool:
+        letters = letter.findall(text)
+        return len(letters) >= least and sum(c.isupper() for c in letters) / len(letters) >= 0.85
+
+    @settings(max_examples=3000, deadline=None)
+    @given(st.text(alphabet="aAbBđĐƯư 1_.,中ǅ", max_size=60), st.integers(1, 3))
+    def check(text: str, least: int) -> None:
+        assert is_upper_line(text, least) == reference(text, least)
+
+    check()
