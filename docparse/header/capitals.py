@@ -63,13 +63,25 @@ def _contexts(texts: list[str], folds: list[str], want: tuple[_Keys, _Keys],
     for text, folded in zip(texts, folds, strict=True):
         if not probe.search(folded) or is_upper_line(text):
             continue
-        found = list(_WORD.finditer(folded))
-        keys = [w.group().lower() for w in found]
-        for k in range(len(found) - 1):
+        keys = [w.lower() for w in _WORD.findall(folded)]  # strings only; positions found for the hits
+        hits = [k for k, a in enumerate(keys) if a in heads]
+        if not hits:
+            continue
+        found: list[re.Match[str]] | None = None
+        last = len(keys) - 1
+        for k in hits:
+            if k == last:
+                continue
             pair = (keys[k], keys[k + 1])
-            if pair in want_marks:
+            marks = pair in want_marks
+            words = k + 2 <= last and (keys[k], keys[k + 2]) in want_words
+            if not marks and not words:
+                continue
+            if found is None:
+                found = list(_WORD.finditer(folded))
+            if marks:
                 marks_at[pair][_mark(text[found[k].end():found[k + 1].start()])] += 1
-            if k + 2 < len(found) and (keys[k], keys[k + 2]) in want_words:
+            if words:
                 w = found[k + 1]
                 word = text[w.start():w.end()]
                 if word.isalpha():
