@@ -8,6 +8,7 @@ change documents use their own small registry.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -475,3 +476,135 @@ def test_ensure_index_rebuilds_an_older_layout(small: sqlite_utils.Database) -> 
     ensure_index(small)  # a second call finds the layout right and does nothing
     assert small.execute("SELECT count(*) FROM documents_fts_text").fetchone()[0] == 2
     _integrity(small)
+
+
+# --------------------------------------- filtered words: the two plans
+
+
+#: Issuers of the mixed registry: the first is rare (every 40th document), the others share the rest.
+MIXED_ISSUERS = [("SỞ TƯ PHÁP TỈNH LÂM ĐỒNG", "STP", "Lâm Đồng"), ("ỦY BAN NHÂN DÂN TỈNH CAO BẰNG", "UBND", "Cao Bằng"),
+                 ("SỞ NỘI VỤ TỈNH HÀ GIANG", "SNV", "Hà Giang"), ("BỘ TƯ PHÁP", "BTP", "Hà Nội"),
+                 ("SỞ XÂY DỰNG TỈNH YÊN BÁI", "SXD", "Yên Bái")]
+#: Subjects and sentences: one spelling or another of the same words, in and out of order.
+MIXED_PHRASES = ["đăng ký hộ tịch", "dang ky ho tich", "hồ tích nước", "kiểm tra công tác hộ tịch",
+                 "cơ sở dữ liệu hộ tịch", "tịch thu hộ kinh doanh", "cải cách hành chính", "thực hiện kế hoạch",
+                 "báo cáo kết quả", "lưu trữ hồ sơ"]
+MIXED_FILLER = "Các phòng rà soát, sắp xếp tài liệu theo đúng quy định về văn thư.\n"
+
+
+def _mixed_document(k: int, rng: random.Random) -> bytes:
+    issuer, symbol, place = MIXED_ISSUERS[0] if k % 40 == 0 else rng.choice(MIXED_ISSUERS[1:])
+    subject = " và ".join(rng.sample(MIXED_PHRASES, rng.choice((1, 1, 2))))
+    body = "".join(rng.choice((MIXED_FILLER, f"Đề nghị {rng.choice(MIXED_PHRASES)} tại địa phương.\n",
+                               f"Về {rng.choice(MIXED_PHRASES)}, {rng.choice(MIXED_PHRASES)}.\n"))
+                   for _ in range(rng.randint(1, 5)))
+    date = f"{place}, ngày {rng.randint(1, 28):02d} tháng {rng.randint(1, 12):02d} năm {rng.choice((2019, 2020, 2020, 2021, 2022))}\n"
+    if k % 2:
+        text = (f"{issuer}\n{HEADER}Số: {k}/QĐ-{symbol}\n{date}QUYẾT ĐỊNH\nVề việc {subject}\n"
+                f"Căn cứ Luật Hộ tịch năm 2014;\nQUYẾT ĐỊNH:\nĐiều 1. {body}"
+                "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n")
+    else:
+        text = f"{issuer}\n{HEADER}Số: {k}/{symbol}-VP\n{date}V/v {subject}\nKính gửi: Các phòng thuộc Sở.\n{body}"
+    return text.encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
+    """120 documents, through the real ingest: the same words spelt with and without marks, in subjects
+    and bodies, together and apart, over five issuers (one rare), two types and four years."""
+    reg = open_db(tmp_path_factory.mktemp("mixed") / "registry.db")
+    rng = random.Random(7)
+    results = [ingest_bytes(reg, _mixed_document(k, rng), f"{k}.txt") for k in range(1, 121)]
+    assert [r.status for r in results] == ["created"] * 120, [r.error for r in results]
+    return reg
+
+
+def _by_definition(db: sqlite_utils.Database, q: str, filters: dict[str, Any]) -> tuple[list[int], int]:
+    """Common words as :func:`search` defines them, computed the plain way: the newest COUNT_CAP filtered
+    documents with every word, sorted by tier (every tier read whole), newest first within a tier; and
+    their number."""
+    conn = db.conn
+    units = search_module._parse_query(search_module._clean_query(q))
+
+    def matching(expr: str) -> set[int]:
+        return {r[0] for r in conn.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", [expr])}
+
+    where = search_module._filters(conn, filters.get("doc_type"), filters.get("issuer"), filters.get("year"),
+                                   None, None, None)
+    selected = {r[0] for r in conn.execute(f"SELECT d.id FROM documents d WHERE {where.sql}", where.params)}
+    words = matching(" AND ".join(search_module._on_fold(u.tokens) for u in units))
+    window = sorted(words & selected, reverse=True)[:search_module.COUNT_CAP]
+    tiers = [matching(t) for t in search_module._tiers(units)]
+    return sorted(window, key=lambda i: ([i not in t for t in tiers], -i)), len(window)
+
+
+MIXED_QUERIES = ["hộ tịch", "ho tich", "đăng ký hộ tịch", "kiểm tra công tác", '"cơ sở dữ liệu"', "tịch hộ",
+                 "hồ tích nước", "báo cáo kết quả", "văn thư"]
+MIXED_FILTERS: list[dict[str, Any]] = [
+    {}, {"year": 2020}, {"year": 2022}, {"issuer": "Sở Tư pháp tỉnh Lâm Đồng"}, {"issuer": "Bộ Tư pháp", "year": 2019},
+    {"doc_type": "Quyết định"}]
+MIXED_PAGES = [(20, 0), (3, 0), (3, 4), (5, 17)]
+
+
+@pytest.mark.parametrize("knobs", [
+    {},
+    {"PROBE_DOCS": 1},  # every class small enough to look its ids up
+    {"PROBE_DOCS": 1, "PROBE_SPAN": 0},  # ... and looked up by rowid, never read from a walk
+    {"PROBE_DOCS": 10**9},  # never: newest ids first, else whole tiers
+    {"PROBE_DOCS": 10**9, "TOP_SPAN": 1000, "TOP_REACH": 1, "TOP_REACH_MOST": 1},  # newest ids, far
+    {"LAZY_ROWS": 0},  # every page a deep one: the whole window sorted
+    {"COUNT_CAP": 7},  # a window smaller than the matches
+])
+@pytest.mark.parametrize("plan", ["words", "filter"])
+def test_filtered_plans_give_the_same_pages(mixed: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch,
+                                            plan: str, knobs: dict[str, int]) -> None:
+    """Both plans, whatever road the tier sort takes, give the page the definition gives: ids, order, total."""
+    monkeypatch.setattr(search_module, "RARE_DF", 0)  # common words: the tiers, where the plans differ
+    monkeypatch.setattr(search_module, "_plan", lambda conn, where, matches: plan)
+    for name, value in knobs.items():
+        monkeypatch.setattr(search_module, name, value)
+    checked = 0
+    for q in MIXED_QUERIES:
+        for filters in MIXED_FILTERS:
+            order, total = _by_definition(mixed, q, filters)
+            for limit, offset in MIXED_PAGES:
+                res = search(mixed, q, limit=limit, offset=offset, **filters)
+                assert res["kind"] == "text"
+                assert (ids(res), res["total"]) == (order[offset:offset + limit], total), (q, filters, limit, offset)
+                checked += bool(res["results"])
+    assert checked > len(MIXED_QUERIES) * len(MIXED_FILTERS) * 2  # most pages hold results
+
+
+def test_a_rare_filter_takes_the_selective_plan(mixed: sqlite_utils.Database,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A filter far narrower than the words looks the words up in its documents (FTS5 rowid look-ups);
+    a broad one walks the words' matches. Each look-up costs as much as walking PROBE_DOCS matches: at
+    this registry's size, walking them all costs less than any look-up, until PROBE_DOCS is scaled down."""
+    monkeypatch.setattr(search_module, "RARE_DF", 0)
+    chosen: list[str] = []
+    real = search_module._plan
+    monkeypatch.setattr(search_module, "_plan", lambda *a: chosen.append(real(*a)) or chosen[-1])
+    statements: list[str] = []
+
+    def run(**filters: Any) -> tuple[str, str, dict[str, Any]]:
+        chosen.clear()
+        statements.clear()
+        mixed.conn.set_trace_callback(statements.append)
+        try:
+            res = search(mixed, "hộ tịch", **filters)
+        finally:
+            mixed.conn.set_trace_callback(None)
+        window = next(s for s in statements if f"ORDER BY documents_fts.rowid DESC LIMIT {COUNT_CAP}" in s)
+        plan = " ".join(r[3] for r in mixed.conn.execute("EXPLAIN QUERY PLAN " + window))
+        return chosen[-1], plan, res
+
+    rare = {"issuer": "Sở Tư pháp tỉnh Lâm Đồng"}
+    assert mixed.execute("SELECT count(*) FROM documents WHERE issuer = ?", [rare["issuer"]]).fetchone()[0] == 3
+    chosen_plan, query_plan, walked = run(**rare)
+    assert chosen_plan == "words" and "VIRTUAL TABLE INDEX" in query_plan and ":=" not in query_plan
+    monkeypatch.setattr(search_module, "PROBE_DOCS", 10)
+    chosen_plan, query_plan, looked_up = run(**rare)
+    assert chosen_plan == "filter" and ":=" in query_plan  # FTS5 given the rowids (its index string "=...")
+    assert looked_up == walked and looked_up["total"] >= 2
+    chosen_plan, query_plan, _ = run(year=2020)  # 50 documents: too many to look up
+    assert chosen_plan == "words" and ":=" not in query_plan

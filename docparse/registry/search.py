@@ -56,6 +56,14 @@ counted up to :data:`COUNT_CAP`. Ranking takes one of two roads:
 Filters restrict a word search to the ids they select, read from the
 indexes of ``documents`` (date, type, issuer, unit tables), never from its
 rows; an issuer given as words inside names is the one filter that scans.
+Two plans meet them, chosen by capped counts (:func:`_plan`): walk the
+words' matches and keep the filtered ones, or, for a filter far narrower
+than the words (a small issuer with "thực hiện"), look the words up by
+rowid in each filtered document. The window a filter leaves is thin and
+spread over the whole registry, so walking every tier over it, as the
+tiers above do, would read most of the index once per tier: it is not
+sorted whole, the page is taken class by class (:class:`_TierSort`).
+Both plans and every road of the sort give the same ids in the same order.
 """
 
 from __future__ import annotations
@@ -95,6 +103,21 @@ RARE_DF = 20_000
 #: bm25 ranks a query only if it matches at most this many documents: its cost is per matching row
 #: (6-26 µs each measured at 100,000 documents, the most for phrases), so 2,000 rows stay under 60 ms.
 BM25_ROWS = 2_000
+#: A filtered word search looks the words up by rowid in each filtered document (plan "filter", see _plan)
+#: when the filters select at most 1/PROBE_DOCS of the words' matches: one FTS5 look-up (a seek in every
+#: segment, 100-250 µs) costs as much as walking 600-1,400 matches (measured at 100,000). _TierSort looks
+#: ids up in a tier, rather than walking it, under the same ratio.
+PROBE_DOCS = 1000
+#: _TierSort.newest looks for a class's page among the newest TOP_SPAN x (offset + limit) of its ids that lie
+#: within 1/TOP_REACH of the largest id, then, if some are there, as far as their density says, up to
+#: 1/TOP_REACH_MOST of it.
+TOP_SPAN = 8
+TOP_REACH = 8
+TOP_REACH_MOST = 2
+#: _TierSort.look_up looks ids up by rowid only in a tier with PROBE_SPAN x as many matches over their range.
+PROBE_SPAN = 4
+#: Pages ending beyond this many rows sort the whole window at once (_TierSort.page).
+LAZY_ROWS = 100
 #: Query length and word count kept: enough for any real query, and a bound on the MATCH built.
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 24
@@ -394,12 +417,12 @@ def _full_text(conn: sqlite3.Connection, text: str, where: _Where, limit: int, o
     units = _parse_query(text)
     if not units:
         return {"total": 0, "results": [], "kind": "text"}
-    # Filters as a set of ids from the indexes of ``documents`` ("+" keeps FTS5 from taking it as a
-    # rowid look-up): a join would read each matching document's row, body and all, to test them.
-    only = f" AND +documents_fts.rowid IN (SELECT d.id FROM documents d WHERE {where.sql})" if where.clauses else ""
     try:
-        rank = _by_bm25 if _all_rare(conn, units) else _by_tiers
-        ids, total = rank(conn, units, only, where.params, limit, offset)
+        matches = _estimate(conn, " AND ".join(_on_fold(u.tokens) for u in units))
+        if _all_rare(conn, units, matches):
+            ids, total = _by_bm25(conn, units, where, limit, offset)
+        else:
+            ids, total = _by_tiers(conn, units, where, _plan(conn, where, matches), matches, limit, offset)
     except sqlite3.OperationalError as e:  # the expression is built to be valid; never a 500 if it is not
         if not str(e).startswith("fts5"):
             raise
@@ -407,9 +430,24 @@ def _full_text(conn: sqlite3.Connection, text: str, where: _Where, limit: int, o
     return {"total": total, "results": _results(conn, ids, _highlighter(units)), "kind": "text"}
 
 
-def _all_rare(conn: sqlite3.Connection, units: list[_Unit]) -> bool:
-    """Can bm25 rank this query cheaply: at most :data:`BM25_ROWS` matches, every word in at most
-    :data:`RARE_DF` documents (each count stops there)?
+def _estimate(conn: sqlite3.Connection, match: str) -> int:
+    """Documents matching ``match``: exact up to :data:`BM25_ROWS`, else estimated from the newest matches.
+
+    One walk of the newest :data:`BM25_ROWS` + 1 matches (what counting them
+    to that cap costs); beyond, their density among the newest ids, times
+    the largest id.
+    """
+    rows = [r[0] for r in conn.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? "
+                                       f"ORDER BY rowid DESC LIMIT {BM25_ROWS + 1}", [match])]
+    if len(rows) <= BM25_ROWS:
+        return len(rows)
+    top = max(conn.execute("SELECT max(id) FROM documents").fetchone()[0] or 0, rows[0])
+    return max(len(rows), len(rows) * top // (top - rows[-1] + 1))
+
+
+def _all_rare(conn: sqlite3.Connection, units: list[_Unit], matches: int) -> bool:
+    """Can bm25 rank this query cheaply: at most :data:`BM25_ROWS` matches (``matches``, from
+    :func:`_estimate`), every word in at most :data:`RARE_DF` documents (each count stops there)?
 
     bm25 costs per matching row, and first counts, over the whole index, the
     documents holding each term of the expression: cheap for "hộ tịch" among
@@ -423,49 +461,232 @@ def _all_rare(conn: sqlite3.Connection, units: list[_Unit]) -> bool:
         sql = f"SELECT count(*) FROM (SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT {cap + 1})"
         return int(conn.execute(sql, [match]).fetchone()[0])
 
-    if count(" AND ".join(_on_fold(u.tokens) for u in units), BM25_ROWS) > BM25_ROWS:
+    if matches > BM25_ROWS:
         return False
     return all(min(count(_on_fold((t,)), RARE_DF) for t in u.tokens) <= RARE_DF for u in units)
 
 
-def _by_bm25(conn: sqlite3.Connection, units: list[_Unit], only: str, params: dict[str, Any], limit: int,
+def _plan(conn: sqlite3.Connection, where: _Where, matches: int) -> str:
+    """How :func:`_by_tiers` meets the filters: "filter" (look the words up in each filtered
+    document) when the filters select at most ``matches`` / :data:`PROBE_DOCS` documents, else "words".
+
+    "words" walks the words' matches and keeps those the filters select: its
+    cost follows the matches (0.1-0.3 µs per document and word at 100,000).
+    "filter" gives FTS5 the filtered ids, which it looks up one by one, a seek
+    in every segment of the index each time (100-250 µs): worth it only for
+    a filter far narrower than the words (a small issuer with "thực hiện").
+    ``matches`` is :func:`_estimate`'s; the filters are counted on their
+    indexes, up to the cap only.
+    """
+    cap = matches // PROBE_DOCS
+    if not where.clauses or cap < 1:
+        return "words"
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM documents d WHERE {where.sql} LIMIT {cap + 1})"
+    return "filter" if conn.execute(sql, where.params).fetchone()[0] <= cap else "words"
+
+
+def _by_bm25(conn: sqlite3.Connection, units: list[_Unit], where: _Where, limit: int,
              offset: int) -> tuple[list[int], int]:
     """All matches ranked by bm25 (column weights :data:`WEIGHTS`, written forms and word pairs adding)."""
-    params = {**params, "match": _match_expression(units)}
-    from_where = f"FROM documents_fts WHERE documents_fts MATCH :match{only}"
+    params = {**where.params, "match": _match_expression(units)}
+    from_where = f"FROM documents_fts WHERE documents_fts MATCH :match{_only(where)}"
     score = "bm25(documents_fts, {})".format(", ".join(map(str, WEIGHTS)))
     select = f"SELECT documents_fts.rowid, {score} AS score {from_where} ORDER BY score, documents_fts.rowid DESC"
     ids = _page(conn, select, params, limit, offset)
     return ids, _total(conn, from_where, params, ids, limit, offset)
 
 
-def _by_tiers(conn: sqlite3.Connection, units: list[_Unit], only: str, params: dict[str, Any], limit: int,
+def _only(where: _Where) -> str:
+    """The filters as a set of ids from the indexes of ``documents``, tested on each match.
+
+    "+" keeps FTS5 from taking it as rowid look-ups (see :func:`_plan`); a
+    join would read each matching document's row, body and all, to test it.
+    """
+    return f" AND +documents_fts.rowid IN (SELECT d.id FROM documents d WHERE {where.sql})" if where.clauses else ""
+
+
+def _by_tiers(conn: sqlite3.Connection, units: list[_Unit], where: _Where, plan: str, matches: int, limit: int,
               offset: int) -> tuple[list[int], int]:
     """Common words: the newest :data:`COUNT_CAP` matches, in tiers, newest first within a tier.
 
     Tiers, most telling first: every word as typed with its diacritics; every
     word in the subject; the words together as one phrase. One FTS5 query
-    walks the matches newest first and stops at :data:`COUNT_CAP` (their ids,
-    plain integers, are the window; fewer means an exact total). Each tier is
-    one more FTS5 query bounded below by the window's oldest id, which FTS5
-    seeks to, so the cost follows the window, not the millions of matches;
-    the window is then sorted by tier without running the search again.
-    Every page that ``total`` allows lies inside the window.
+    finds the matches newest first and stops at :data:`COUNT_CAP` (their ids,
+    plain integers, are the window; fewer means an exact total): plan "words"
+    walks the words' matches and keeps the filtered ones, plan "filter" looks
+    the words up in each filtered document (see :func:`_plan`). Every page
+    that ``total`` allows lies inside the window, which is then sorted by
+    tier (:class:`_TierSort`) without running the search again.
     """
-    params = {**params, "match": " AND ".join(_on_fold(u.tokens) for u in units)}
+    params = {**where.params, "match": " AND ".join(_on_fold(u.tokens) for u in units)}
+    only = (f" AND documents_fts.rowid IN (SELECT d.id FROM documents d WHERE {where.sql})" if plan == "filter"
+            else _only(where))
     newest = [r[0] for r in conn.execute(f"SELECT documents_fts.rowid FROM documents_fts WHERE documents_fts "
                                          f"MATCH :match{only} ORDER BY documents_fts.rowid DESC LIMIT {COUNT_CAP}",
                                          params)]
     if not newest or offset >= len(newest):
         return [], len(newest)
-    tier_params: dict[str, Any] = {"window": json.dumps(newest), "floor": newest[-1]}
-    order = []
-    for i, tier in enumerate(_tiers(units)):
-        tier_params[f"tier{i}"] = tier
-        order.append(f"value IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :tier{i} "
-                     f"AND rowid >= :floor) DESC")
-    select = f"SELECT value FROM json_each(:window) ORDER BY {', '.join(order)}, value DESC"
-    return _page(conn, select, tier_params, limit, offset), len(newest)
+    return (_TierSort(conn, _tiers(units), newest, bool(where.clauses), matches, params["match"]).page(limit, offset),
+            len(newest))
+
+
+@dataclass
+class _TierSort:
+    """A page of the window sorted by tier (first tier first), then newest first.
+
+    Sorting the whole window walks every tier over all of it: for a filter
+    leaving a thin window spread over the registry (one year, one issuer),
+    that is most of the registry, once per tier. A page needs less. The
+    window falls into classes (in the first tier or not, in the second or
+    not, ...), which come in order; the page is taken from the first
+    classes, each asked only for its newest ids up to the page's end
+    (:meth:`members`). A class is found from what is known of the tiers: a
+    tier walked whole (at most once each, as sorting the whole window
+    would), a few ids looked up one by one, or one FTS5 query for the
+    class's unknown tiers over the newest ids that the known ones leave.
+    """
+
+    conn: sqlite3.Connection
+    tiers: list[str]
+    window: list[int]  # newest first
+    filtered: bool  # the window is not every match from its oldest id up
+    matches: int  # the words' matches, about: what a walk of one tier reads
+    base: str  # the words: every id of the window matches them
+    walked: dict[int, set[int]] = field(default_factory=dict)  # tier -> the window's ids in it
+    looked_up: dict[int, dict[int, bool]] = field(default_factory=dict)  # tier -> id -> in it
+    kept: dict[tuple[tuple[int, bool], ...], list[int]] = field(default_factory=dict)  # see known
+
+    def page(self, limit: int, offset: int) -> list[int]:
+        if offset + limit <= LAZY_ROWS:
+            return self.part([], offset, limit)[0]
+        # a page deep in the window: sort all of it, each tier walked over it
+        params: dict[str, Any] = {"window": json.dumps(self.window), "lo": self.window[-1], "hi": self.window[0]}
+        order = []
+        for i, tier in enumerate(self.tiers):
+            params[f"tier{i}"] = tier
+            order.append(f"value IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :tier{i} "
+                         f"AND rowid >= :lo AND rowid <= :hi) DESC")
+        return _page(self.conn, f"SELECT value FROM json_each(:window) ORDER BY {', '.join(order)}, value DESC",
+                     params, limit, offset)
+
+    def part(self, known: list[tuple[int, bool]], off: int, lim: int) -> tuple[list[int], int]:
+        """The ids at [off, off + lim) of the class ``known`` ((tier, in it) for the first tiers),
+        sorted by the next tiers; and its size, up to off + lim."""
+        need = off + lim
+        if len(known) == len(self.tiers):
+            ids = self.members(known, need)
+            return ids[off:], len(ids)
+        first, n_first = self.part([*known, (len(known), True)], off, lim)
+        if n_first >= need:
+            return first, n_first
+        rest, n_rest = self.part([*known, (len(known), False)], max(0, off - n_first), lim - len(first))
+        return first + rest, n_first + n_rest
+
+    def members(self, tiers: list[tuple[int, bool]], need: int) -> list[int]:
+        """The newest ``need`` ids of the window in (or not in) each tier as ``tiers`` says (fewer: all)."""
+        while True:
+            ids = self.known([(t, want) for t, want in tiers if t in self.walked])
+            unknown = [(t, want) for t, want in tiers if t not in self.walked]
+            if not unknown or not ids:
+                return ids[:need]
+            if len(ids) * PROBE_DOCS <= self.matches:  # few: look each id up
+                for t, _ in unknown:
+                    self.look_up(t, ids)
+                return [x for x in ids if all(self.looked_up[t][x] == want for t, want in unknown)][:need]
+            found = self.newest(unknown, ids, need)
+            if found is not None:
+                return found
+            self.walk(min((t for t, _ in unknown), key=self.rarest))
+
+    def known(self, tiers: list[tuple[int, bool]]) -> list[int]:
+        """The window's ids in (or not in) each walked tier as ``tiers`` says, newest first (kept: the
+        classes share them)."""
+        key = tuple(tiers)
+        if key not in self.kept:
+            if not tiers:
+                return self.window
+            *rest, (t, want) = tiers
+            walked = self.walked[t]
+            self.kept[key] = [x for x in self.known(rest) if (x in walked) == want]
+        return self.kept[key]
+
+    def rarest(self, t: int) -> int:
+        """The order in which tiers are walked whole: the usually rarest first (the subject; the phrase;
+        the written form, which most documents print), a common tier being left to :meth:`newest`."""
+        tier = self.tiers[t]
+        return 0 if tier.startswith("subject_fold") else 1 if tier.startswith(_FOLD_COLS) else 2
+
+    def newest(self, tiers: list[tuple[int, bool]], ids: list[int], need: int) -> list[int] | None:
+        """The newest ``need`` of ``ids`` in (or not in) each tier as ``tiers`` says, if they are found
+        among the newest ``ids`` cheaply; else None.
+
+        FTS5 queries over the newest ids: first the newest :data:`TOP_SPAN` x
+        ``need`` within 1 / :data:`TOP_REACH` of the largest id; then, if
+        some were found, as far again as their density says the rest are,
+        while that stays within 1 / :data:`TOP_REACH_MOST` of the largest id.
+        Each range is walked oldest first: FTS5 stops at a range's end only
+        on a match, and a walk newest first could go on past the oldest id
+        through the rest of the registry; past the newest, only through the
+        range walked before.
+        """
+        yes = [self.tiers[t] for t, want in tiers if want] or [self.base]
+        expr = " AND ".join(f"({e})" for e in yes)
+        no = [self.tiers[t] for t, want in tiers if not want]
+        if no:
+            expr = f"({expr}) NOT ({' OR '.join(f'({e})' for e in no)})"
+        top = self.window[0]
+        part = [x for x in ids[:TOP_SPAN * need] if x >= ids[0] - top // TOP_REACH]
+        found: list[int] = []
+        while len(part) >= need - len(found) and part:
+            found += reversed([r[0] for r in self.conn.execute(
+                "SELECT documents_fts.rowid FROM documents_fts WHERE documents_fts MATCH :expr "
+                "AND documents_fts.rowid >= :lo AND documents_fts.rowid <= :hi "
+                "AND +documents_fts.rowid IN (SELECT value FROM json_each(:ids)) ORDER BY documents_fts.rowid",
+                {"expr": expr, "lo": part[-1], "hi": part[0], "ids": json.dumps(part)})])
+            if len(found) >= need:
+                return found[:need]
+            if not found:
+                return None
+            covered = ids[0] - part[-1] + 1
+            reach = covered * need * 3 // (2 * len(found))  # where the page should end, and a half more
+            if reach > top // TOP_REACH_MOST:
+                return None
+            part = [x for x in ids if ids[0] - reach <= x < part[-1]]
+        return None
+
+    def walk(self, t: int) -> None:
+        """Tier ``t`` walked over the window, oldest to newest (FTS5 seeks to the first)."""
+        params: dict[str, Any] = {"tier": self.tiers[t], "lo": self.window[-1], "hi": self.window[0]}
+        inside = ""
+        if self.filtered:
+            params["ids"] = json.dumps(self.window)
+            inside = " AND +rowid IN (SELECT value FROM json_each(:ids))"
+        self.walked[t] = {r[0] for r in self.conn.execute(
+            f"SELECT rowid FROM documents_fts WHERE documents_fts MATCH :tier AND rowid >= :lo AND rowid <= :hi{inside}",
+            params)}
+
+    def look_up(self, t: int, ids: list[int]) -> None:
+        """Whether each of ``ids`` is in tier ``t``, looked up by rowid.
+
+        A look-up that misses walks on to the tier's next match: so the tier
+        is first walked over the ids' range for up to :data:`PROBE_SPAN` times
+        as many matches as there are ids; fewer, and those are the answer.
+        """
+        seen = self.looked_up.setdefault(t, {})
+        ids = [x for x in ids if x not in seen]
+        if not ids:
+            return
+        params: dict[str, Any] = {"tier": self.tiers[t], "lo": min(ids), "hi": max(ids)}
+        most = PROBE_SPAN * len(ids)
+        found = {r[0] for r in self.conn.execute(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :tier AND rowid >= :lo AND rowid <= :hi "
+            f"ORDER BY rowid LIMIT {most}", params)}
+        if len(found) >= most:
+            params["ids"] = json.dumps(ids)
+            found = {r[0] for r in self.conn.execute(
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :tier "
+                "AND rowid IN (SELECT value FROM json_each(:ids))", params)}
+        seen.update((x, x in found) for x in ids)
 
 
 def _tiers(units: list[_Unit]) -> list[str]:
