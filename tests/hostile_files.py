@@ -75,7 +75,8 @@ def text_pdf(lines: list[str] | None = None, pages: int = 1) -> bytes:
 _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
 
 
-def _rc4(key: bytes, data: bytes) -> bytes:
+def rc4(key: bytes, data: bytes) -> bytes:
+    """RC4, the cipher of the PDF standard security handler (revisions 2-3): enough to encrypt a test PDF."""
     s = list(range(256))
     j = 0
     for i in range(256):
@@ -96,14 +97,14 @@ def encrypted_pdf(user_password: bytes = b"mat-khau", owner_password: bytes = b"
     file_id = hashlib.md5(b"docparse hostile test").digest()
     permissions = -44  # print and copy refused; any value will do
     o_key = hashlib.md5((owner_password + _PAD)[:32]).digest()[:5]
-    o_entry = _rc4(o_key, (user_password + _PAD)[:32])
+    o_entry = rc4(o_key, (user_password + _PAD)[:32])
     key = hashlib.md5((user_password + _PAD)[:32] + o_entry + struct.pack("<i", permissions)
                       + file_id).digest()[:5]
-    u_entry = _rc4(key, _PAD)
+    u_entry = rc4(key, _PAD)
 
     def enc(num: int, data: bytes) -> bytes:
         obj_key = hashlib.md5(key + struct.pack("<i", num)[:3] + b"\x00\x00").digest()[:10]
-        return _rc4(obj_key, data)
+        return rc4(obj_key, data)
 
     content = enc(4, _content(_ascii_lines(SEED.read_text(encoding="utf-8"))))
     objects = [

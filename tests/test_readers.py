@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hostile_files import rc4
 
 from docparse.model import Paragraph, SourceDocument, Table
 from docparse.readers import MAX_BYTES, MAX_PAGES, ReadError, detect_format, read_bytes, read_file
@@ -540,10 +541,10 @@ def _pdf(contents: list[bytes], *, encrypt: tuple[bytes, bytes] | None = None) -
     if encrypt:
         user, owner = encrypt
         pad = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
-        o = _rc4(hashlib.md5((owner + pad)[:32]).digest()[:5], (user + pad)[:32])
+        o = rc4(hashlib.md5((owner + pad)[:32]).digest()[:5], (user + pad)[:32])
         p = (-44).to_bytes(4, "little", signed=True)
         key = hashlib.md5((user + pad)[:32] + o + p + file_id).digest()[:5]
-        u = _rc4(key, pad)
+        u = rc4(key, pad)
         encrypt_obj = (f"<< /Filter /Standard /V 1 /R 2 /O <{o.hex()}> /U <{u.hex()}> /P -44 >>").encode()
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -552,7 +553,7 @@ def _pdf(contents: list[bytes], *, encrypt: tuple[bytes, bytes] | None = None) -
         if body == b"STREAM":
             data = contents[(num - 4) // 2]
             if key is not None:
-                data = _rc4(hashlib.md5(key + num.to_bytes(3, "little") + b"\0\0").digest()[:10], data)
+                data = rc4(hashlib.md5(key + num.to_bytes(3, "little") + b"\0\0").digest()[:10], data)
             body = f"<< /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
         out += f"{num} 0 obj\n".encode() + body + b"\nendobj\n"
     trailer_extra = ""
@@ -567,22 +568,6 @@ def _pdf(contents: list[bytes], *, encrypt: tuple[bytes, bytes] | None = None) -
         out += f"{off:010d} 00000 n \n".encode()
     out += (f"trailer\n<< /Size {len(offsets) + 1} /Root 1 0 R /ID [<{file_id.hex()}> <{file_id.hex()}>]"
             f"{trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n").encode()
-    return bytes(out)
-
-
-def _rc4(key: bytes, data: bytes) -> bytes:
-    s = list(range(256))
-    j = 0
-    for i in range(256):
-        j = (j + s[i] + key[i % len(key)]) % 256
-        s[i], s[j] = s[j], s[i]
-    i = j = 0
-    out = bytearray()
-    for byte in data:
-        i = (i + 1) % 256
-        j = (j + s[i]) % 256
-        s[i], s[j] = s[j], s[i]
-        out.append(byte ^ s[(s[i] + s[j]) % 256])
     return bytes(out)
 
 
