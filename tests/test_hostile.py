@@ -361,17 +361,18 @@ def test_api(case: Case, client: TestClient) -> None:
         assert original.content == data
 
 
+def _streamed(head: bytes, tail: bytes) -> Iterator[bytes]:
+    """A multipart upload of BIG zero bytes, sent in 1 MB chunks without a Content-Length."""
+    yield head
+    for _ in range(BIG // 2**20):
+        yield b"\0" * 2**20
+    yield tail
+
+
 def test_a_body_sent_without_its_length_is_counted_and_refused_at_the_cap(client: TestClient) -> None:
     """No Content-Length (chunked): the body is counted as it arrives and refused once past the cap."""
     head, tail, headers = _multipart("lon.pdf", b"")
-
-    def body() -> Iterator[bytes]:
-        yield head
-        for _ in range(BIG // 2**20):
-            yield b"\0" * 2**20
-        yield tail
-
-    r = client.post("/api/documents", content=body(), headers={**headers, **AUTH})
+    r = client.post("/api/documents", content=_streamed(head, tail), headers={**headers, **AUTH})
     assert r.status_code == 413 and "quá lớn" in r.json()["detail"]
     assert _stored(client) == (0, 0)
 
@@ -386,14 +387,8 @@ def test_a_real_server_refuses_a_streamed_200_mb_upload_without_holding_it(tmp_p
         _reset_hwm(pid)
         head, tail, headers = _multipart("lon.pdf", b"")
 
-        def body() -> Iterator[bytes]:
-            yield head
-            for _ in range(BIG // 2**20):
-                yield b"\0" * 2**20
-            yield tail
-
         t0 = time.monotonic()
-        r = httpx.post(f"{base}/api/documents", content=body(), headers={**headers, **AUTH}, timeout=60)
+        r = httpx.post(f"{base}/api/documents", content=_streamed(head, tail), headers={**headers, **AUTH}, timeout=60)
         seconds = time.monotonic() - t0
         peak = _hwm(pid)
         assert r.status_code == 413 and "quá lớn" in r.json()["detail"], r.text
