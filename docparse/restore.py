@@ -487,13 +487,8 @@ class DocumentModel:
                 self.vocab.setdefault(fold(w), []).append(w)
         self.edit_cost = float(p["doc_edit_cost"])
 
-    def logp(self, v: str, w: str) -> float:
-        pu = self.pu.get(w, self.pu_unk)
-        ctx = self.ctx.get(v)
-        if ctx is None:
-            return math.log(pu)
-        t, n, _ = ctx
-        return math.log((self.big[v].get(w, 0.0) + t * pu) / n)
+    #: the same interpolated bigram as the lexicon's, over the document's counts
+    logp = Model.logp
 
     def candidates(self, core: str) -> tuple[tuple[str, float], ...]:
         """The model's candidates and the document's words a few edits away."""
