@@ -209,6 +209,19 @@ def billion_laughs_docx() -> bytes:
     return docx(xml.encode())
 
 
+def late_doctype_docx() -> bytes:
+    """The same entities declared after the root element starts, past the prolog the safety scan reads.
+
+    XML allows a DOCTYPE only before the root, so the reader's parser must
+    refuse this one as a syntax error rather than expand it.
+    """
+    ents = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{k} "{f"&lol{k - 1};" * 10}">' for k in range(1, 10)]
+    xml = (f'<?xml version="1.0"?>\n<w:document xmlns:w="{W_NS}"><!DOCTYPE w:document [{"".join(ents)}]>'
+           '<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>')
+    return docx(xml.encode())
+
+
 # CRC-32 of a long run of bytes without reading it: zlib's crc32_combine, in Python.
 def _gf2_times(mat: list[int], vec: int) -> int:
     out = 0

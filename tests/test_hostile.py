@@ -50,6 +50,7 @@ from hostile_files import (
     deep_odt,
     docx,
     encrypted_pdf,
+    late_doctype_docx,
     text_pdf,
     zip_bomb_docx,
 )
@@ -109,6 +110,7 @@ CASES = [
     Case("deep-xml-docx", "sau.docx", deep_docx, True, "lồng quá sâu"),
     Case("deep-xml-odt", "sau.odt", deep_odt, True, "lồng quá sâu"),
     Case("billion-laughs-docx", "cuoi.docx", billion_laughs_docx, True, "khai báo DTD"),
+    Case("late-doctype-docx", "cuoi-muon.docx", late_doctype_docx, True, "bị hỏng"),
     Case("dot-dot-name", "../../etc/passwd", lambda: _SEED_BYTES, False, "passwd"),
     Case("control-char-name", "a\x00b\x1f.txt", lambda: _SEED_BYTES, False, "ab.txt"),
 ]
