@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..model import SourceDocument
@@ -62,6 +63,21 @@ def _too_big(size: int, max_bytes: int) -> ReadError:
     return ReadError(f"Tệp quá lớn ({_mb(size)}; giới hạn {_mb(max_bytes)})")
 
 
+#: The content type of a WordprocessingML main part (ECMA-376 part 2), as bytes of ``[Content_Types].xml``.
+_WORDML_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+#: Word writes about 1.5 KB of content types; a bigger one is not read during detection.
+_MAX_CONTENT_TYPES = 256 * 1024
+
+
+def _declares_wordml(z: zipfile.ZipFile, names: set[str]) -> bool:
+    """Does ``[Content_Types].xml`` declare a WordprocessingML main part? (Read only when small:
+    detection runs before the zip-bomb checks.)"""
+    if "[Content_Types].xml" not in names:
+        return False
+    info = z.getinfo("[Content_Types].xml")
+    return info.file_size <= _MAX_CONTENT_TYPES and _WORDML_MAIN in z.read(info)
+
+
 def detect_format(data: bytes) -> str:
     """Name the format of ``data`` from its first bytes.
 
@@ -78,9 +94,11 @@ def detect_format(data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                # Word's layout, or a main part elsewhere that the package's content types declare
+                wordml = "word/document.xml" in names or _declares_wordml(z, names)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
             return "broken-zip"
-        if "word/document.xml" in names:
+        if wordml:
             return "docx"
         # ODF puts its uncompressed "mimetype" member first, so its value sits at offset 38
         return "odt" if _ODT_MIMETYPE in head[:100] and "content.xml" in names else "zip"
