@@ -8,7 +8,7 @@ field label, and which field is it.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -42,6 +42,9 @@ def _key(label: str) -> str:
     return re.sub(r"\s+", " ", label)
 
 
+#: The outline walk asks about the same item several times (as a task, as a field of its
+#: parent, as the parent of fields): answers are kept, bounded (a text is its own key).
+@lru_cache(maxsize=1 << 14)
 def match_label(text: str, *, whole_line: str | None = None) -> tuple[str, str] | None:
     """(field, value) when ``text`` opens with a field label, else None.
 
