@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Line, Paragraph, SourceDocument, Table
-from .normalize import fold, is_upper_line, normalize_text
+from .normalize import collapse_ws, fold, is_upper_line, normalize_text
 from .spans import STRIDE, Traced
 
 _NON_WS = re.compile(r"\S")
@@ -147,7 +147,7 @@ def _join(parts: list[str]) -> str:
             out += p  # a number or symbol broken at its hyphen: "2173/QĐ-" + "BTP"
         else:
             out += " " + p
-    return re.sub(r"\s+", " ", out)
+    return collapse_ws(out)  # the parts are stripped: the same as re.sub(r"\s+", " ", out)
 
 
 def paragraphs(lines: list[Line]) -> list[Para]:

@@ -37,7 +37,8 @@ def _tone_reference(text: str) -> str:
     return unicodedata.normalize("NFC", n._OLD_TONE.sub(n._move_tone, nfd))
 
 
-@pytest.mark.parametrize("text", ["Uỷ ban nhân dân", "hoà bình, khoẻ mạnh", "Ủy ban, hòa, quý, hoặc", "thuỷ lợi"])
+@pytest.mark.parametrize("text", ["Uỷ ban nhân dân", "hoà bình, khoẻ mạnh", "Ủy ban, hòa, quý, hoặc", "thuỷ lợi",
+                                  "Kế hoạch, toán, hoá.", "HOÀ_1, thuỵ"])
 def test_tone_shortcut_examples(text):
     from docparse.normalize import fix_tone_placement
 
@@ -53,7 +54,8 @@ def test_tone_shortcut_answers_as_the_full_rule():
 
     from docparse.normalize import fix_tone_placement
 
-    alphabet = "oOuUaAeEyYqQh \u0300\u0301\u0303\u0309\u0323\u0302\u0306àáảãạÒỷỳýèéẻôă"
+    # "c", "n", "1", "_", "," and the combining hook: what may follow a toned vowel (a coda, a digit, a mark)
+    alphabet = "oOuUaAeEyYqQhcn1_, \u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031bàáảãạÒỷỳýèéẻôă"
 
     @settings(max_examples=3000, deadline=None)
     @given(st.text(alphabet=alphabet, max_size=14))
@@ -95,3 +97,43 @@ def test_upper_line_answers_as_counting_every_letter():
         assert is_upper_line(text, least) == reference(text, least)
 
     check()
+
+
+def test_fold_answers_as_folding_each_character():
+    """The string table folds every code point as the per-character rule does (past its end: unchanged)."""
+    import unicodedata
+
+    from docparse.normalize import _fold_char
+
+    def reference(ch: str) -> str:
+        c = ord(ch)
+        if "A" <= ch <= "Z":
+            return ch.lower()
+        return _fold_char(ch) if 0xC0 <= c < 0x250 or 0x1E00 <= c < 0x1F00 else ch
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert fold(every) == "".join(map(reference, every))
+    assert fold("Đồng Tháp ἀ 中 Ω") == "dong thap ἀ 中 Ω"
+    assert unicodedata.normalize("NFC", fold("Ủy ban")) == "uy ban"
+
+
+@pytest.mark.parametrize("text", ["  Sở\u00a0Tư \t pháp\n", "\u2003a\u3000b\x1cc  ", "", " \u200b "])
+def test_collapse_ws_is_the_regex_rule(text: str) -> None:
+    import re
+
+    from docparse.normalize import collapse_ws
+
+    assert collapse_ws(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def test_normalize_text_skips_only_what_translate_leaves_alone():
+    import unicodedata
+
+    from docparse import normalize as n
+
+    for c in range(0x3100):
+        ch = chr(c)
+        if 0xD800 <= c < 0xE000:
+            continue
+        assert n.normalize_text("x" + ch) == n.fix_tone_placement(
+            unicodedata.normalize("NFC", "x" + ch).translate(n._TRANSLATE))
