@@ -59,6 +59,7 @@ FastAPI lifespan). Settings come from the environment:
 from __future__ import annotations
 
 import atexit
+import gc
 import itertools
 import os
 import queue
@@ -78,7 +79,7 @@ from typing import Any
 
 from .readers import ReadError
 
-__all__ = ["ParseLimitError", "Pool", "default_size", "serving", "shared_pool", "shutdown_shared"]
+__all__ = ["ParseLimitError", "Pool", "default_size", "serving", "settle_loaded", "shared_pool", "shutdown_shared"]
 
 #: Seconds per file, unless the caller or ``DOCPARSE_PARSE_TIMEOUT`` says otherwise.
 DEFAULT_TIMEOUT = 180.0
@@ -129,6 +130,23 @@ def _warm_up() -> None:
         model()
     except Exception:  # noqa: BLE001, S110 - a broken model shows up in the first parse, with its own message
         pass
+    settle_loaded()
+
+
+def settle_loaded() -> None:
+    """Put what is loaded now (models, rules, compiled patterns) out of the cyclic collector's reach.
+
+    Measured on the parse bench: a full collection walks the models' big
+    containers (lexicons, word lists) and takes 70-90 ms, every few files; a
+    pass over the .docx set that meets one is 25 % slower (51 against 39 ms a
+    file). After ``gc.freeze`` it takes 2 ms. Frozen objects are still freed
+    by reference counting; only reference cycles among them would never be
+    collected, and the models live as long as the process anyway. Before a
+    fork it also keeps the collector from writing to the pages the workers
+    share (copy-on-write).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _child_main(fd: int, memory_bytes: int, warm_up: bool) -> None:
@@ -192,6 +210,7 @@ def _zygote_main(fd: int, memory_bytes: int) -> None:
         parse_text(_SAMPLE)
     except Exception:  # noqa: BLE001, S110 - an optimisation: a real parse reports its own errors
         pass
+    settle_loaded()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # no zombies: the parent watches workers by their socket
     ctrl = socket.socket(fileno=fd)
     ctrl.sendall(b"R" + struct.pack("!i", os.getpid()))
@@ -229,6 +248,7 @@ def _worker_main(conn: Connection, memory_bytes: int, warm_up: bool) -> None:
     if warm_up:
         _warm_up()
         send(("warm",))
+    settled = warm_up  # a worker that did not warm up loads the models in its first job, and settles them after it
     while True:
         try:
             msg = conn.recv()
@@ -261,6 +281,9 @@ def _worker_main(conn: Connection, memory_bytes: int, warm_up: bool) -> None:
             send(("raised", job, RuntimeError(f"{type(e).__name__}: {e}")))
         if fatal:
             break
+        if not settled and reply[0] == "ok":
+            settle_loaded()
+            settled = True
     os._exit(0)  # no interpreter teardown: nothing to flush, and a worker must not linger
 
 

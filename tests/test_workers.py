@@ -44,6 +44,16 @@ def _raise() -> None:
     raise KeyError("một lỗi của bộ phân tích")
 
 
+def _frozen() -> tuple[int, bool]:
+    """(objects frozen out of the cyclic collector, is the unit gazetteer among those it still walks)."""
+    import gc
+
+    from docparse.tasks.gazetteer import gazetteer
+
+    g = gazetteer()
+    return gc.get_freeze_count(), any(o is g for o in gc.get_objects())
+
+
 def _gone(pid: int) -> bool:
     return not Path(f"/proc/{pid}").exists()
 
@@ -115,6 +125,19 @@ def test_parse_returns_the_parsed_file() -> None:
     with Pool(1) as pool:
         parsed = pool.parse(SEEDS[1].read_bytes(), SEEDS[1].name)
     assert parsed.file == SEEDS[1].name and parsed.documents[0].header.number == "3510/KH-UBND"
+
+
+@pytest.mark.parametrize("warm_up", [True, False])
+def test_the_loaded_models_are_settled_out_of_the_collectors_walks(warm_up: bool) -> None:
+    """A warm worker has settled its models before its first job; a cold one after the job that loaded them."""
+    with Pool(1, warm_up=warm_up) as pool:
+        first = pool.call(_frozen)
+        second = pool.call(_frozen)
+    if warm_up:
+        assert first[0] > 10_000 and not first[1]
+    else:
+        assert first[1]  # loaded by this job: still walked while it runs
+    assert second[0] > 10_000 and not second[1]
 
 
 # ----------------------------------------------------------------- batch ingest

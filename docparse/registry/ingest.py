@@ -232,9 +232,16 @@ def ingest_paths(db: sqlite_utils.Database, paths: Iterable[Path],
             progress(res)
 
     if jobs <= 0:
+        settled = False  # the first parse loads the models: settled after it, as a worker does
         for p in paths:
             loaded = _load(p)
-            emit(loaded if isinstance(loaded, IngestResult) else ingest_bytes(db, *loaded))
+            res = loaded if isinstance(loaded, IngestResult) else ingest_bytes(db, *loaded)
+            emit(res)
+            if not settled and res.status == "created":
+                from ..workers import settle_loaded
+
+                settle_loaded()
+                settled = True
         return out
     _Batch(db, min(jobs, max(1, len(paths))), timeout, emit).run(paths)
     return out

@@ -24,6 +24,9 @@ def warm_up() -> None:
 
     canonical_unit("Sở Tư pháp")
     content_words("Rà soát dữ liệu hộ tịch")
+    from ..workers import settle_loaded
+
+    settle_loaded()  # the gazetteer and the segmenter out of the cyclic collector's walks
 
 
 def warm_up_in_background() -> threading.Thread:
