@@ -153,12 +153,18 @@ def _batch(tmp_path: Path) -> list[Path]:
     return [*slow_first, broken, again, tmp_path / "khong-co.txt"]
 
 
-def _registry(db: Path) -> tuple[list[tuple], list[tuple]]:
-    """Which file got which row and which document id (what a batch's timing must not change)."""
+def _registry(db: Path) -> tuple[list[tuple], ...]:
+    """Which file got which row and which document id, and the units' canonical names (what a batch's
+    timing, and which process works the names out, must not change)."""
     with sqlite3.connect(db) as conn:
         files = conn.execute("SELECT rowid, sha256, name FROM files ORDER BY rowid").fetchall()
         docs = conn.execute("SELECT id, file_sha256, seq FROM documents ORDER BY id").fetchall()
-    return files, docs
+        units = conn.execute("SELECT task_id, role, pos, name, unit FROM task_units ORDER BY task_id, role, pos"
+                             ).fetchall()
+        charged = conn.execute("SELECT document_id, name, unit FROM responsibilities ORDER BY id").fetchall()
+        canonical = conn.execute("SELECT canonical, name FROM units ORDER BY canonical, name").fetchall()
+    assert units and charged  # the seeds have both: the comparison means something
+    return files, docs, units, charged, canonical
 
 
 def test_a_batch_on_workers_gets_the_ids_of_a_batch_in_process(tmp_path: Path) -> None:
@@ -171,6 +177,19 @@ def test_a_batch_on_workers_gets_the_ids_of_a_batch_in_process(tmp_path: Path) -
     assert results[0] == results[2]
     assert [s for _, s, _ in results[2]] == ["created"] * 5 + ["error", "existing", "error"]
     assert _registry(tmp_path / "jobs0.db") == _registry(tmp_path / "jobs2.db")
+
+
+def test_the_writing_process_of_a_batch_on_workers_loads_no_model(tmp_path: Path) -> None:
+    """The workers name the units canonically; the process that writes only writes (no gazetteer, no spaCy)."""
+    code = ("import sys; from pathlib import Path; from docparse.registry.db import open_db; "
+            "from docparse.registry.ingest import ingest_paths; "
+            f"r = ingest_paths(open_db(Path({str(tmp_path / 'lib.db')!r})), [Path(p) for p in sys.argv[1:]], jobs=2); "
+            "assert [x.status for x in r] == ['created'] * len(r), r; "
+            "print('spacy' in sys.modules)")
+    res = subprocess.run([sys.executable, "-c", code, *map(str, SEEDS)], capture_output=True, text=True, cwd=ROOT,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "False"
 
 
 def test_the_cli_ingests_on_workers_with_the_same_ids(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from ..pipeline import parse_bytes
 from ..readers import ReadError
 from .documents import body_of, extraction_of, now
 from .known import known_of
-from .store import delete_document, write_document
+from .store import canonical_units, delete_document, write_document
 
 if TYPE_CHECKING:
     from ..restore import Known
@@ -80,6 +80,10 @@ class Extraction:
     warnings: list[str]
     #: Per document: its extraction, its body, and whether it was read from clean text (no OCR, no respelling).
     documents: list[tuple[dict[str, Any], str, bool]]
+    #: The canonical name of each unit its tasks and responsibilities name (:func:`.store.canonical_units`).
+    #: Worked out here, on the worker's core: in the writing process it would load the unit gazetteer
+    #: (spaCy) a third time, beside the workers, and take its time from the writes.
+    units: dict[str, str] = field(default_factory=dict)
 
 
 #: Bytes, a (safe) file name and what the registry knows in, an :class:`Extraction` out, or :class:`ReadError`.
@@ -89,8 +93,8 @@ Extractor = Callable[[bytes, str, "Known | None"], Extraction]
 def extract(data: bytes, filename: str, known: Known | None = None) -> Extraction:
     """Parse in this process (a worker runs exactly this); ``known`` spells what a scan damaged."""
     parsed = parse_bytes(data, filename, known)
-    return Extraction(parsed.format, list(parsed.warnings),
-                      [(extraction_of(d), body_of(d), _trusted(parsed, d)) for d in parsed.documents])
+    documents = [(extraction_of(d), body_of(d), _trusted(parsed, d)) for d in parsed.documents]
+    return Extraction(parsed.format, list(parsed.warnings), documents, canonical_units(d for d, _, _ in documents))
 
 
 def _trusted(parsed: ParsedFile, doc: ParsedDocument) -> bool:
@@ -179,7 +183,8 @@ def _store(db: sqlite_utils.Database, data: bytes, name: str, sha: str,
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [sha, name, len(data), got.format, data, now(), json.dumps(warnings, ensure_ascii=False)])
             for seq, (extracted, body, trusted) in enumerate(got.documents):
-                write_document(db, sha256=sha, seq=seq, extracted=extracted, body=body, trusted=trusted)
+                write_document(db, sha256=sha, seq=seq, extracted=extracted, body=body, trusted=trusted,
+                               units=got.units)
     except Exception as e:  # noqa: BLE001 - rolled back; reported as this file's error
         return IngestResult(name, "error", sha, error=f"Không lưu được tệp vào sổ ({type(e).__name__})")
     return IngestResult(name, "created", sha, _summaries(db, sha), warnings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlite_utils
@@ -33,8 +33,8 @@ def _update(conn: sqlite3.Connection, table: str, key: int, row: dict[str, Any])
 
 
 def write_document(db: sqlite_utils.Database, *, sha256: str, seq: int, extracted: dict[str, Any],
-                   body: str, doc_id: int | None = None,
-                   trusted: bool = False) -> tuple[int, list[str], int | None]:
+                   body: str, doc_id: int | None = None, trusted: bool = False,
+                   units: Mapping[str, str] | None = None) -> tuple[int, list[str], int | None]:
     """Insert (or rewrite, when ``doc_id`` is given) one document and its rows.
 
     Returns (id, warnings, duplicate_of). Human corrections already stored for
@@ -43,6 +43,8 @@ def write_document(db: sqlite_utils.Database, *, sha256: str, seq: int, extracte
     which also keep their ids (a tracker link or calendar entry stays valid).
     ``trusted``: the document was read from clean text (no OCR, no respelling),
     so its issuer and unit names are kept as spellings (:func:`remember_spellings`).
+    ``units``: canonical names of the task units already worked out (:func:`canonical_units`, by the worker
+    that parsed the file); the others are worked out here.
     """
     conn = db.conn
     fixes = corrections_of(db, doc_id) if doc_id else {}
@@ -63,8 +65,8 @@ def write_document(db: sqlite_utils.Database, *, sha256: str, seq: int, extracte
             statuses.setdefault((t[0], t[1]), (t[2], t[3], t[4], t[5]))
         _delete_children(conn, doc_id)
     _write_refs(conn, doc_id, extracted.get("references") or [])
-    _write_tasks(conn, doc_id, extracted.get("tasks") or [], statuses)
-    _write_responsibilities(conn, doc_id, extracted.get("responsibilities") or [])
+    _write_tasks(conn, doc_id, extracted.get("tasks") or [], statuses, units or {})
+    _write_responsibilities(conn, doc_id, extracted.get("responsibilities") or [], units or {})
     if trusted:
         units = [n for t in extracted.get("tasks") or [] for role in ("lead", "support") for n in t.get(role) or []]
         remember_spellings(conn, [row.get("issuer"), *units,
@@ -113,16 +115,30 @@ def remember_spellings(conn: sqlite3.Connection, names: Iterable[str | None]) ->
                      [(k, n) for k, n in rows.items() if k])
 
 
-def _unit(conn: sqlite3.Connection, name: str) -> str:
+def canonical_units(extractions: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """The canonical name of every unit the extractions name: tasks' lead and supporting units, responsibilities."""
     from ..tasks.unit_lists import canonical_unit
 
-    canonical = canonical_unit(name)
+    names: set[str] = set()
+    for e in extractions:
+        names.update(n for t in e.get("tasks") or [] for role in ("lead", "support") for n in t.get(role) or [])
+        names.update(r["unit"] for r in e.get("responsibilities") or [] if r.get("unit"))
+    return {n: canonical_unit(n) for n in names}
+
+
+def _unit(conn: sqlite3.Connection, name: str, known: Mapping[str, str]) -> str:
+    canonical = known.get(name)
+    if canonical is None:
+        from ..tasks.unit_lists import canonical_unit
+
+        canonical = canonical_unit(name)
     conn.execute("INSERT OR IGNORE INTO units (canonical, name) VALUES (?, ?)", [canonical, name])
     return canonical
 
 
 def _write_tasks(conn: sqlite3.Connection, doc_id: int, tasks: list[dict[str, Any]],
-                 before: dict[tuple[str | None, str | None], tuple[int, str, str | None, str | None]]) -> None:
+                 before: dict[tuple[str | None, str | None], tuple[int, str, str | None, str | None]],
+                 units: Mapping[str, str]) -> None:
     for k, t in enumerate(tasks):
         d = t.get("deadline") or {}
         old_id, status, by, at = before.pop((t.get("no"), t.get("title")), (None, "open", None, None))
@@ -135,11 +151,12 @@ def _write_tasks(conn: sqlite3.Connection, doc_id: int, tasks: list[dict[str, An
         })
         for role in ("lead", "support"):
             for pos, name in enumerate(t.get(role) or []):
-                _insert(conn, "task_units", {"task_id": task_id, "unit": _unit(conn, name), "role": role,
+                _insert(conn, "task_units", {"task_id": task_id, "unit": _unit(conn, name, units), "role": role,
                                              "name": name, "pos": pos})
 
 
-def _write_responsibilities(conn: sqlite3.Connection, doc_id: int, items: list[dict[str, Any]]) -> None:
+def _write_responsibilities(conn: sqlite3.Connection, doc_id: int, items: list[dict[str, Any]],
+                            units: Mapping[str, str]) -> None:
     for r in items:
-        _insert(conn, "responsibilities", {"document_id": doc_id, "unit": _unit(conn, r["unit"]),
+        _insert(conn, "responsibilities", {"document_id": doc_id, "unit": _unit(conn, r["unit"], units),
                                            "name": r["unit"], "text": r.get("text") or ""})
