@@ -137,6 +137,8 @@ _LINE_CACHE = 1 << 16
 @lru_cache(maxsize=_LINE_CACHE)
 def is_upper_line(text: str, min_letters: int = 3) -> bool:
     """True for lines written in capitals (titles, issuer and authority lines)."""
+    if sum(map(str.islower, text[:64])) > 0.15 * len(text):
+        return False  # prose: lower-case letters enough to fail whatever follows (letters ≤ characters)
     letters = _NOT_LETTER.sub("", text)  # one string, not a list of one-letter strings
     n = len(letters)
     if n < min_letters:
