@@ -43,7 +43,7 @@ def write_document(db: sqlite_utils.Database, *, sha256: str, seq: int, extracte
     which also keep their ids (a tracker link or calendar entry stays valid).
     ``trusted``: the document was read from clean text (no OCR, no respelling),
     so its issuer and unit names are kept as spellings (:func:`remember_spellings`).
-    ``units``: canonical names of the task units already worked out (:func:`canonical_units`, by the worker
+    ``units``: canonical names of its units already worked out (:func:`canonical_units`, by the worker
     that parsed the file); the others are worked out here.
     """
     conn = db.conn
@@ -68,9 +68,7 @@ def write_document(db: sqlite_utils.Database, *, sha256: str, seq: int, extracte
     _write_tasks(conn, doc_id, extracted.get("tasks") or [], statuses, units or {})
     _write_responsibilities(conn, doc_id, extracted.get("responsibilities") or [], units or {})
     if trusted:
-        units = [n for t in extracted.get("tasks") or [] for role in ("lead", "support") for n in t.get(role) or []]
-        remember_spellings(conn, [row.get("issuer"), *units,
-                                  *(r["unit"] for r in extracted.get("responsibilities") or [])])
+        remember_spellings(conn, [row.get("issuer"), *_unit_names(extracted)])
     index_document(db, doc_id)
     return doc_id, warnings, duplicate_of
 
@@ -115,15 +113,17 @@ def remember_spellings(conn: sqlite3.Connection, names: Iterable[str | None]) ->
                      [(k, n) for k, n in rows.items() if k])
 
 
+def _unit_names(extracted: dict[str, Any]) -> list[str]:
+    """The units an extraction names: its tasks' lead and supporting units, then its responsibilities'."""
+    names = [n for t in extracted.get("tasks") or [] for role in ("lead", "support") for n in t.get(role) or []]
+    return names + [r["unit"] for r in extracted.get("responsibilities") or [] if r.get("unit")]
+
+
 def canonical_units(extractions: Iterable[dict[str, Any]]) -> dict[str, str]:
-    """The canonical name of every unit the extractions name: tasks' lead and supporting units, responsibilities."""
+    """The canonical name of every unit the extractions name (:func:`_unit_names`)."""
     from ..tasks.unit_lists import canonical_unit
 
-    names: set[str] = set()
-    for e in extractions:
-        names.update(n for t in e.get("tasks") or [] for role in ("lead", "support") for n in t.get(role) or [])
-        names.update(r["unit"] for r in e.get("responsibilities") or [] if r.get("unit"))
-    return {n: canonical_unit(n) for n in names}
+    return {n: canonical_unit(n) for n in {n for e in extractions for n in _unit_names(e)}}
 
 
 def _unit(conn: sqlite3.Connection, name: str, known: Mapping[str, str]) -> str:
