@@ -63,8 +63,8 @@ def _too_big(size: int, max_bytes: int) -> ReadError:
     return ReadError(f"Tệp quá lớn ({_mb(size)}; giới hạn {_mb(max_bytes)})")
 
 
-#: The content type of a WordprocessingML main part (ECMA-376 part 2), as bytes of ``[Content_Types].xml``.
-_WORDML_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+#: The content type of a WordprocessingML main part (ECMA-376 part 2), as written in ``[Content_Types].xml``.
+WORDML_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 #: Word writes about 1.5 KB of content types; a bigger one is not read during detection.
 _MAX_CONTENT_TYPES = 256 * 1024
 
@@ -75,7 +75,7 @@ def _declares_wordml(z: zipfile.ZipFile, names: set[str]) -> bool:
     if "[Content_Types].xml" not in names:
         return False
     info = z.getinfo("[Content_Types].xml")
-    return info.file_size <= _MAX_CONTENT_TYPES and _WORDML_MAIN in z.read(info)
+    return info.file_size <= _MAX_CONTENT_TYPES and WORDML_MAIN in z.read(info)
 
 
 def detect_format(data: bytes) -> str:

@@ -5,9 +5,9 @@ weapon that costs a few kilobytes to send:
 
 * a **zip bomb**: a member that inflates to gigabytes (deflate reaches about
   1000:1), or thousands of members, or many members sharing one compressed
-  stream. python-docx inflates *every* part into memory when it opens the
-  package, so the caps apply to the whole archive, not only to the parts
-  read. Python's :mod:`zipfile` never inflates a member past the size
+  stream. A reader may inflate *every* part when it opens the package
+  (python-docx's ``Document()`` does), so the caps apply to the whole
+  archive, not only to the parts docparse reads. Python's :mod:`zipfile` never inflates a member past the size
   declared in the central directory (and checks its CRC), so caps on the
   declared sizes are caps on what any reader will actually inflate;
 * **XML** that is deeply nested (a recursive reader overflows its stack;
@@ -41,7 +41,7 @@ import zlib
 MAX_MEMBERS = 2000
 #: One member inflated (the largest corpus document.xml: under 1 MB).
 MAX_MEMBER_BYTES = 100 * 1024 * 1024
-#: All members inflated: python-docx holds them all in memory at once.
+#: All members inflated: a reader opening the whole package (python-docx) holds them all at once.
 MAX_TOTAL_BYTES = 300 * 1024 * 1024
 #: Inflated / compressed, for members above :data:`RATIO_FLOOR` (the corpus: 32:1 at most).
 MAX_RATIO = 100
